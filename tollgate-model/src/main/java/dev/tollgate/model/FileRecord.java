@@ -1,0 +1,43 @@
+package dev.tollgate.model;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a scan learned about one file.
+ *
+ * @param path the report path ({@code outer!inner} inside containers)
+ * @param size bytes
+ * @param hashes SHA-256, SHA-1, MD5
+ * @param type the type by magic bytes: {@code pe}, {@code elf}, {@code zip}, ... or {@code data}
+ * @param entropy Shannon entropy of the whole file in bits per byte, 0 to 8
+ * @param signatures every signature found, valid or not
+ * @param indicators network indicators found in the file's strings
+ * @param pe the PE summary when the file parsed as PE
+ */
+public record FileRecord(
+        String path,
+        long size,
+        Hashes hashes,
+        String type,
+        double entropy,
+        List<SignatureInfo> signatures,
+        NetworkIndicators indicators,
+        Optional<PeSummary> pe) {
+
+    public FileRecord {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(hashes, "hashes");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(indicators, "indicators");
+        Objects.requireNonNull(pe, "pe");
+        if (size < 0) {
+            throw new IllegalArgumentException("size cannot be negative: " + size);
+        }
+        if (entropy < 0 || entropy > 8) {
+            throw new IllegalArgumentException("entropy must be within 0..8: " + entropy);
+        }
+        signatures = List.copyOf(signatures);
+    }
+}

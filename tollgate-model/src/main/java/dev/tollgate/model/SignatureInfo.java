@@ -1,0 +1,51 @@
+package dev.tollgate.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One verified (or failed) signature on a file: Authenticode today, JAR and others later.
+ *
+ * @param kind what kind of signature, e.g. {@code authenticode}
+ * @param status the verification outcome
+ * @param signer the signing certificate's subject DN ({@code CN=...}), empty when unparseable
+ * @param issuer the signing certificate's issuer DN
+ * @param serial the signing certificate's serial number, lower-case hex
+ * @param thumbprintSha256 SHA-256 of the signing certificate's DER, lower-case hex
+ * @param digestAlgorithm the content digest algorithm the signature names, e.g. {@code SHA-256}
+ * @param signingTime the time a countersignature or timestamp vouches for, or the signed signingTime attribute
+ * @param timestampAuthority the subject DN of the timestamp signer, when there is a timestamp
+ * @param nested 0 for a signature in the certificate table, 1 and up for nested signatures inside it
+ * @param problems one line each for what made the status other than valid
+ */
+public record SignatureInfo(
+        String kind,
+        SignatureStatus status,
+        String signer,
+        String issuer,
+        String serial,
+        String thumbprintSha256,
+        String digestAlgorithm,
+        Optional<Instant> signingTime,
+        Optional<String> timestampAuthority,
+        int nested,
+        List<String> problems) {
+
+    public SignatureInfo {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(signer, "signer");
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(serial, "serial");
+        Objects.requireNonNull(thumbprintSha256, "thumbprintSha256");
+        Objects.requireNonNull(digestAlgorithm, "digestAlgorithm");
+        Objects.requireNonNull(signingTime, "signingTime");
+        Objects.requireNonNull(timestampAuthority, "timestampAuthority");
+        if (nested < 0) {
+            throw new IllegalArgumentException("nested cannot be negative: " + nested);
+        }
+        problems = List.copyOf(problems);
+    }
+}
