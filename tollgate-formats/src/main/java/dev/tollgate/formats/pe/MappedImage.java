@@ -12,6 +12,8 @@ final class MappedImage {
     final boolean pe32Plus;
     final long imageBase;
     final Anomalies anomalies;
+    /** Import lookup entries read so far, direct and delayed, against {@link PeFile#MAX_IMPORTS}. */
+    int thunksRead;
 
     MappedImage(ByteView data, AddressMap map, boolean pe32Plus, long imageBase, Anomalies anomalies) {
         this.data = data;
