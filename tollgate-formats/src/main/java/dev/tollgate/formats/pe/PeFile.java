@@ -282,14 +282,11 @@ public final class PeFile {
             length++;
         }
         String name = new String(raw, 0, length, StandardCharsets.ISO_8859_1);
-        if (stringTable >= 0 && name.length() > 1 && name.charAt(0) == '/') {
-            try {
-                long index = Long.parseLong(name.substring(1));
-                if (data.has(stringTable + index, 1)) {
-                    return data.asciiz(stringTable + index, MAX_NAME_LENGTH, "section long name");
-                }
-            } catch (NumberFormatException notDecimal) {
-                return name; // Not a string-table reference: keep the name as written.
+        // "/123" names an offset in the COFF string table; anything else is kept as written.
+        if (stringTable >= 0 && name.matches("/[0-9]{1,7}")) {
+            long entry = stringTable + Long.parseLong(name.substring(1));
+            if (data.has(entry, 1)) {
+                return data.asciiz(entry, MAX_NAME_LENGTH, "section long name");
             }
         }
         return name;
