@@ -62,6 +62,9 @@ class FixtureVerdictsIT {
                 new Expectation("orbit32.dll", 0, Set.of("signature.missing")),
                 new Expectation("orbit-codec.dll", 0, Set.of("signature.missing")),
                 new Expectation("orbit-trojanized.dll", 0, Set.of("signature.missing")),
+                // The bytes after the last section are the COFF symbol table the file header points at: no overlay.
+                new Expectation("orbit-unstripped.dll", 0, Set.of("signature.missing")),
+                new Expectation("orbit-unstripped-signed.dll", 0, Set.of()),
                 new Expectation("orbit-signed.dll", 0, Set.of()),
                 // SHA-1 alone is deprecated for Authenticode: reported, not held.
                 new Expectation("orbit-signed-sha1.dll", 0, Set.of("signature.weak-digest")),
