@@ -422,6 +422,18 @@ class FixtureVerdictsIT {
     }
 
     @Test
+    void reportsTheSigFlipPayloadInSarifForCodeScanningDashboards() throws IOException {
+        Scan scan =
+                scan(PE.resolve("orbit-sigflip.dll").toString(), "--format", "sarif", "--trust", TEST_ROOT.toString());
+
+        assertThat(scan.exitCode()).as(scan.describe()).isEqualTo(Main.EXIT_BLOCK);
+        JsonNode sarif = JSON.readTree(scan.out());
+        assertThat(sarif.path("version").asText()).isEqualTo("2.1.0");
+        assertThat(sarif.path("runs").path(0).path("results"))
+                .anySatisfy(result -> assertThat(result.path("ruleId").asText()).isEqualTo("signature.appended-data"));
+    }
+
+    @Test
     void reportsAMissingFileInOneLine() {
         Scan scan = scan(PE.resolve("no-such-file.dll").toString(), "--format", "json");
 
@@ -460,7 +472,7 @@ class FixtureVerdictsIT {
                 out.toString(StandardCharsets.UTF_8),
                 err.toString(StandardCharsets.UTF_8));
         assertNoStackTrace(scan);
-        if (VERDICT_BY_EXIT.containsKey(exitCode) && !arguments.contains("--output")) {
+        if (VERDICT_BY_EXIT.containsKey(exitCode) && arguments.contains("json") && !arguments.contains("--output")) {
             try {
                 JsonNode report = scan.report();
                 assertThat(report.path("files").isArray()
