@@ -165,6 +165,24 @@ class FixtureVerdictsIT {
     }
 
     @Test
+    void namesTheTimestampAuthority() throws IOException {
+        JsonNode signature = onlySignature(
+                onlyFile(scanJson(PE.resolve("orbit-timestamped.dll")).report()));
+
+        assertThat(signature.path("status").asText()).isEqualTo("valid");
+        assertThat(signature.path("timestampAuthority").asText()).contains("CN=Tollgate Test Timestamping Authority");
+    }
+
+    @Test
+    void judgesAnExpiredCertificateAtTheTimeItsTimestampVouchesFor() throws IOException {
+        JsonNode signature = onlySignature(
+                onlyFile(scanJson(PE.resolve("orbit-expired-timestamped.dll")).report()));
+
+        assertThat(signature.path("status").asText()).isEqualTo("valid");
+        assertThat(signature.path("signingTime").asText()).startsWith("2020-06-01T00:00");
+    }
+
+    @Test
     void marksATamperedSignatureAsDigestMismatch() throws IOException {
         JsonNode signature = onlySignature(
                 onlyFile(scanJson(PE.resolve("orbit-signed-patched.dll")).report()));
