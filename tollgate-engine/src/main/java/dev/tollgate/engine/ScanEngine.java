@@ -286,7 +286,7 @@ public final class ScanEngine {
     }
 
     private static String reportPath(Path path) {
-        String s = path.toString();
+        String s = path.normalize().toString();
         return path.getFileSystem().getSeparator().equals("/")
                 ? s
                 : s.replace(path.getFileSystem().getSeparator(), "/");
