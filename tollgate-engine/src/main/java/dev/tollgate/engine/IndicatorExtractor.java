@@ -14,19 +14,24 @@ import java.util.TreeSet;
  * {@code ws}, {@code wss}), domain names and IPv4/IPv6 addresses.
  *
  * <p>Binaries are full of dotted names that are not domains ({@code ffmpeg.dll}, {@code System.IO},
- * {@code 10.0.19041.1}), so the rules lean towards precision:
+ * {@code e.target.id}, {@code com.sun.net}, {@code 10.0.19041.1}), so the rules lean towards precision:
  *
  * <ul>
- *   <li>A domain needs a real public suffix from the Public Suffix List (Guava's {@link InternetDomainName}) and a
- *       registrable label under it. A bare domain (one not inside a URL) is also refused when its suffix is in
- *       {@link #EXTENSION_LIKE_SUFFIXES}, top-level domains that are also common file extensions ({@code setup.zip},
- *       {@code libfoo.so}, {@code README.md}), or when its top label is capitalised while the name is not all
- *       upper case ({@code System.Net}, {@code System.IO}: .NET namespaces, not hosts).
+ *   <li>A URL's host is a domain when it has a registrable name under a public suffix of the Public Suffix List
+ *       (Guava's {@link InternetDomainName}); the URL itself is kept when its host is a valid name or an address.
+ *   <li>A bare domain (not inside a URL) must also end in a suffix a host plausibly uses: a two-letter country code
+ *       that is neither extension-like ({@link #EXTENSION_LIKE_SUFFIXES}: {@code setup.zip}, {@code libfoo.so},
+ *       {@code README.md}) nor word-like ({@link #WORD_LIKE_COUNTRY_CODES}: {@code value.is}, {@code elem.id}), or
+ *       one of {@link #BARE_GENERIC_SUFFIXES}. It is refused when written in PascalCase or camelCase
+ *       ({@code System.Net}, {@code basePosition.top}), when it has more than {@link #MAX_BARE_LABELS} labels or
+ *       starts like a reverse-DNS package name ({@code com.}, {@code org.}, {@code java.}), when its registrable
+ *       label is a single character ({@code e.my}), or when it is glued to {@code _} or {@code \}.
  *   <li>An IPv4 address is exactly four dotted decimal octets (0-255, no leading zeros) standing alone: a longer
  *       dotted number such as the version {@code 10.0.19041.1} or {@code 1.2.3.4.5} is not an address, nor is one
- *       glued to letters ({@code v1.2.3.4}). Addresses ending in {@code .0} ({@code 1.0.0.0} is the ubiquitous .NET
- *       assembly version) and {@code 0.x.x.x}, {@code 255.255.255.255} are skipped.
- *   <li>An IPv6 address is what {@link InetAddresses} accepts, with at least two colons.
+ *       glued to letters ({@code v1.2.3.4}). Skipped too: quads ending in {@code .0} ({@code 1.0.0.0} is the
+ *       ubiquitous .NET assembly version), {@code 0.x.x.x}, {@code 255.255.255.255}, and object identifiers
+ *       ({@link #looksLikeOid}).
+ *   <li>An IPv6 address is what {@link InetAddresses} accepts, with at least three hex groups, not glued to letters.
  * </ul>
  *
  * At most {@link #MAX_INDICATORS} distinct indicators are kept per file; {@link #truncated()} tells when more were seen.
@@ -76,6 +81,27 @@ final class IndicatorExtractor {
             "so",
             "ws",
             "zip");
+
+    /**
+     * Country-code TLDs that are also English words or common identifiers ({@code e.target.id}, {@code value.is},
+     * {@code data.at}, {@code keystore.no}); refused for bare names, accepted in URLs.
+     */
+    static final Set<String> WORD_LIKE_COUNTRY_CODES = Set.of(
+            "as", "at", "be", "by", "do", "go", "id", "is", "it", "me", "my", "no", "to", "us", "hm", "ms", "pf", "cr",
+            "mn", "gi", "af", "cm", "ro", "tv", "fm", "im", "nu", "st", "ie", "ne", "re", "tk", "la", "ly", "lt", "gt",
+            "eq", "ge", "le", "ss");
+
+    /**
+     * The generic top-level domains accepted for bare names. The Public Suffix List holds over a thousand generic
+     * TLDs, many of them words that end identifiers and file names in binaries ({@code .java}, {@code .name},
+     * {@code .security}, {@code .properties}, {@code .build}); a bare name must end in one of these instead: the
+     * original generic TLDs and the newer ones most seen in malicious infrastructure. Country codes (two letters) are
+     * accepted unless extension-like. A URL's host is not restricted this way.
+     */
+    static final Set<String> BARE_GENERIC_SUFFIXES = Set.of(
+            "com", "net", "org", "edu", "gov", "mil", "biz", "pro", "xyz", "online", "site", "club", "shop", "store",
+            "tech", "website", "cloud", "buzz", "vip", "win", "bid", "loan", "asia", "mobi", "tel", "aero", "coop",
+            "museum", "jobs", "travel", "onion");
 
     private static final Set<String> SCHEMES = Set.of("http", "https", "ftp", "ws", "wss");
 
@@ -179,10 +205,17 @@ final class IndicatorExtractor {
                 i++;
             }
             int start = i;
-            while (i < n && isNameChar(s.charAt(i))) {
+            int dots = 0;
+            char c;
+            while (i < n && isNameChar(c = s.charAt(i))) {
+                if (c == '.') {
+                    dots++;
+                }
                 i++;
             }
-            // A token glued to '@' is an e-mail's domain, fine; one glued to '_' or '/' stays as is.
+            if (dots == 0 || i - start < 4 || gluedToWord(s, start, i)) {
+                continue;
+            }
             int tokenStart = start;
             int tokenEnd = i;
             while (tokenStart < tokenEnd && (s.charAt(tokenStart) == '.' || s.charAt(tokenStart) == '-')) {
@@ -191,7 +224,7 @@ final class IndicatorExtractor {
             while (tokenEnd > tokenStart && (s.charAt(tokenEnd - 1) == '.' || s.charAt(tokenEnd - 1) == '-')) {
                 tokenEnd--;
             }
-            if (tokenEnd - tokenStart >= 4 && s.indexOf('.', tokenStart) < tokenEnd && !gluedToWord(s, start, i)) {
+            if (tokenEnd - tokenStart >= 4) {
                 classify(s.substring(tokenStart, tokenEnd));
             }
         }
@@ -205,7 +238,10 @@ final class IndicatorExtractor {
 
     private void classify(String token) {
         if (isIpv4(token)) {
-            if (!token.endsWith(".0") && !token.startsWith("0.") && !token.equals("255.255.255.255")) {
+            if (!token.endsWith(".0")
+                    && !token.startsWith("0.")
+                    && !token.equals("255.255.255.255")
+                    && !looksLikeOid(token)) {
                 add(ips, token);
             }
             return;
@@ -218,14 +254,54 @@ final class IndicatorExtractor {
         if (!top.equals(top.toLowerCase(Locale.ROOT)) && !token.equals(token.toUpperCase(Locale.ROOT))) {
             return; // System.IO, System.Net: namespaces written in PascalCase
         }
+        if (hasCamelCase(token)) {
+            return; // basePosition.top, event.targetId: identifiers, not hosts
+        }
         String lower = token.toLowerCase(Locale.ROOT);
-        if (EXTENSION_LIKE_SUFFIXES.contains(lower.substring(lastDot + 1)) || !InternetDomainName.isValid(lower)) {
+        if (!isBareDomainSuffix(lower.substring(lastDot + 1)) || !InternetDomainName.isValid(lower)) {
             return;
         }
         InternetDomainName name = InternetDomainName.from(lower);
-        if (name.isUnderPublicSuffix()) {
+        if (name.parts().size() > MAX_BARE_LABELS
+                || REVERSE_DNS_HEADS.contains(name.parts().getFirst())) {
+            return; // com.sun.org.apache...: a package name, not a host
+        }
+        if (name.isUnderPublicSuffix()
+                && name.topPrivateDomain().parts().getFirst().length() >= 2) {
             add(domains, name.toString());
         }
+    }
+
+    /** Bare names with more labels than this are property paths or package names, not hosts. */
+    static final int MAX_BARE_LABELS = 5;
+
+    /** First labels of reverse-DNS package names (Java, Android, .NET). */
+    private static final Set<String> REVERSE_DNS_HEADS =
+            Set.of("com", "org", "net", "java", "javax", "jdk", "sun", "android");
+
+    private static boolean hasCamelCase(String token) {
+        for (int i = 1; i < token.length(); i++) {
+            char c = token.charAt(i);
+            char before = token.charAt(i - 1);
+            if (c >= 'A' && c <= 'Z' && before >= 'a' && before <= 'z') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a bare name ending in {@code tld} may be a domain: a two-letter country code that is not
+     * extension-like, or one of {@link #BARE_GENERIC_SUFFIXES}.
+     */
+    static boolean isBareDomainSuffix(String tld) {
+        if (EXTENSION_LIKE_SUFFIXES.contains(tld)) {
+            return false;
+        }
+        if (tld.length() == 2) {
+            return !WORD_LIKE_COUNTRY_CODES.contains(tld);
+        }
+        return BARE_GENERIC_SUFFIXES.contains(tld) || tld.startsWith("xn--");
     }
 
     private void findIpv6(String s) {
@@ -241,13 +317,29 @@ final class IndicatorExtractor {
             }
             String token = s.substring(start, i);
             boolean glued = (start > 0 && isNameChar(s.charAt(start - 1))) || (i < n && isNameChar(s.charAt(i)));
-            if (!glued && colons(token) >= 2 && !token.startsWith(":::") && InetAddresses.isInetAddress(token)) {
+            if (!glued && hexGroups(token) >= 3 && InetAddresses.isInetAddress(token)) {
                 InetAddress address = InetAddresses.forString(token);
                 if (!address.isAnyLocalAddress()) {
                     add(ips, InetAddresses.toAddrString(address));
                 }
             }
         }
+    }
+
+    /**
+     * Object identifiers (X.509, ASN.1) fill signed binaries: their first arc is 0, 1 or 2, and under 1 the second arc
+     * is below 40 ({@code 1.3.6.1}, {@code 2.5.29.14}). A dotted quad starting {@code 1.N.} or {@code 2.N.} with N below
+     * 40 is taken as one, except the well-known resolvers {@code 1.1.1.1} and {@code 1.0.0.1}.
+     */
+    static boolean looksLikeOid(String dottedQuad) {
+        if (dottedQuad.equals("1.1.1.1") || dottedQuad.equals("1.0.0.1")) {
+            return false;
+        }
+        int firstDot = dottedQuad.indexOf('.');
+        int secondDot = dottedQuad.indexOf('.', firstDot + 1);
+        String first = dottedQuad.substring(0, firstDot);
+        int second = Integer.parseInt(dottedQuad.substring(firstDot + 1, secondDot));
+        return (first.equals("1") || first.equals("2")) && second < 40;
     }
 
     /** Four decimal octets 0-255 without leading zeros. */
@@ -289,14 +381,18 @@ final class IndicatorExtractor {
         set.add(value);
     }
 
-    private static int colons(String s) {
-        int count = 0;
+    /** Non-empty colon-separated groups: {@code 2001:db8::1} has 3; {@code 9::b} (from a C++ symbol) has 2. */
+    private static int hexGroups(String s) {
+        int groups = 0;
+        boolean inGroup = false;
         for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == ':') {
-                count++;
+            boolean colon = s.charAt(i) == ':';
+            if (!colon && !inGroup) {
+                groups++;
             }
+            inGroup = !colon;
         }
-        return count;
+        return groups;
     }
 
     private static boolean isLetters(String s) {

@@ -34,36 +34,64 @@ final class StringScanner {
 
     /** Scans {@code length} bytes of {@code chunk} from {@code offset}, continuing the stream fed so far. */
     void feed(byte[] chunk, int offset, int length) {
-        int end = offset + length;
-        long pos = position;
-        int prev = previous;
-        for (int i = offset; i < end; i++, pos++) {
-            int b = chunk[i] & 0xff;
-            boolean printable = isPrintable(b);
-            if (printable) {
-                if (asciiLength == MAX_LENGTH) {
-                    flushAscii();
-                }
-                ascii[asciiLength++] = (byte) b;
-            } else {
-                flushAscii();
-            }
-            if (prev >= 0) {
-                // The pair (prev, b) starts at pos - 1: it continues or ends the run of that alignment.
-                int alignment = (int) ((pos - 1) & 1);
-                if (b == 0 && isPrintable(prev)) {
-                    if (wideLength[alignment] == MAX_LENGTH) {
-                        flushWide(alignment);
-                    }
-                    wide[alignment][wideLength[alignment]++] = (byte) prev;
-                } else {
-                    flushWide(alignment);
-                }
-            }
-            prev = b;
+        if (length <= 0) {
+            return;
         }
-        position = pos;
-        previous = prev;
+        scanAscii(chunk, offset, offset + length);
+        scanWide(chunk, offset, offset + length);
+        position += length;
+        previous = chunk[offset + length - 1] & 0xff;
+    }
+
+    private void scanAscii(byte[] chunk, int from, int end) {
+        int length = asciiLength;
+        for (int i = from; i < end; i++) {
+            byte b = chunk[i];
+            if (PRINTABLE[b & 0xff]) {
+                if (length == MAX_LENGTH) {
+                    asciiLength = length;
+                    flushAscii();
+                    length = 0;
+                }
+                ascii[length++] = b;
+            } else if (length > 0) {
+                asciiLength = length;
+                flushAscii();
+                length = 0;
+            }
+        }
+        asciiLength = length;
+    }
+
+    /**
+     * Each alignment's pairs are visited in turn: the pair (chunk[i-1], chunk[i]) starts at stream offset
+     * {@code position + i - 1 - from}; the first pair of a chunk borrows the last byte of the previous chunk.
+     */
+    private void scanWide(byte[] chunk, int from, int end) {
+        for (int first = from; first < from + 2 && first < end; first++) {
+            // 'first' is the index of the first byte of the chunk that ends a pair of this alignment
+            int alignment = (int) ((position + (first - from) - 1) & 1);
+            // The stream's first byte ends no pair.
+            int start = first == from && previous < 0 ? first + 2 : first;
+            byte[] run = wide[alignment];
+            int length = wideLength[alignment];
+            for (int i = start; i < end; i += 2) {
+                int low = i == from ? previous : chunk[i - 1] & 0xff;
+                if (chunk[i] == 0 && PRINTABLE[low]) {
+                    if (length == MAX_LENGTH) {
+                        wideLength[alignment] = length;
+                        flushWide(alignment);
+                        length = 0;
+                    }
+                    run[length++] = (byte) low;
+                } else if (length > 0) {
+                    wideLength[alignment] = length;
+                    flushWide(alignment);
+                    length = 0;
+                }
+            }
+            wideLength[alignment] = length;
+        }
     }
 
     /** Delivers the runs still open at the end of the stream. */
@@ -88,7 +116,12 @@ final class StringScanner {
         wideLength[alignment] = 0;
     }
 
-    private static boolean isPrintable(int b) {
-        return (b >= 0x20 && b < 0x7f) || b == '\t';
+    private static final boolean[] PRINTABLE = new boolean[256];
+
+    static {
+        for (int b = 0x20; b < 0x7f; b++) {
+            PRINTABLE[b] = true;
+        }
+        PRINTABLE['\t'] = true;
     }
 }
