@@ -103,6 +103,9 @@ final class IndicatorExtractor {
             "tech", "website", "cloud", "buzz", "vip", "win", "bid", "loan", "asia", "mobi", "tel", "aero", "coop",
             "museum", "jobs", "travel", "onion");
 
+    /** Longer URLs are cut: enough for any real address, bounded for hostile strings. */
+    static final int MAX_URL_LENGTH = 2048;
+
     private static final Set<String> SCHEMES = Set.of("http", "https", "ftp", "ws", "wss");
 
     private final Set<String> urls = new TreeSet<>();
@@ -133,24 +136,39 @@ final class IndicatorExtractor {
     private void findUrls(String s) {
         int from = 0;
         int mark;
+        // Both ends move forward only, so a string of many "://" marks is still scanned in linear time.
+        int runEnd = -1; // end of the run of URL characters that contains 'from'
+        int delimiter = -1; // first '/', '?', '#' or '\' at or after 'from'
         while ((mark = s.indexOf("://", from)) >= 0) {
             from = mark + 3;
             int schemeStart = mark;
-            while (schemeStart > 0 && isAsciiLetter(s.charAt(schemeStart - 1))) {
+            while (schemeStart > 0 && mark - schemeStart < 5 && isAsciiLetter(s.charAt(schemeStart - 1))) {
                 schemeStart--;
+            }
+            if (schemeStart > 0 && isAsciiLetter(s.charAt(schemeStart - 1))) {
+                continue; // a longer scheme such as "xhttps"
             }
             String scheme = s.substring(schemeStart, mark).toLowerCase(Locale.ROOT);
             if (!SCHEMES.contains(scheme)) {
                 continue;
             }
-            int end = from;
-            while (end < s.length() && isUrlChar(s.charAt(end))) {
-                end++;
+            if (runEnd < from) {
+                runEnd = from;
+                while (runEnd < s.length() && isUrlChar(s.charAt(runEnd))) {
+                    runEnd++;
+                }
             }
+            int end = Math.min(runEnd, mark + MAX_URL_LENGTH);
             while (end > from && ".,;:!?)]}'".indexOf(s.charAt(end - 1)) >= 0) {
                 end--; // punctuation that ends the sentence around a URL
             }
-            String host = host(s.substring(from, end));
+            if (delimiter < from) {
+                delimiter = from;
+                while (delimiter < s.length() && "/?#\\".indexOf(s.charAt(delimiter)) < 0) {
+                    delimiter++;
+                }
+            }
+            String host = host(s.substring(from, Math.min(end, delimiter)));
             if (host.isEmpty()) {
                 continue;
             }
@@ -162,7 +180,7 @@ final class IndicatorExtractor {
                 add(ips, InetAddresses.toAddrString(InetAddresses.forString(literal)));
             } else if (isIpv4(host)) {
                 add(ips, host);
-            } else if (InternetDomainName.isValid(host)) {
+            } else if (isHostname(host)) {
                 InternetDomainName name = InternetDomainName.from(host);
                 if (name.isUnderPublicSuffix()) {
                     add(domains, name.toString());
@@ -171,29 +189,20 @@ final class IndicatorExtractor {
                 continue;
             }
             add(urls, scheme + s.substring(mark, end));
-            from = end;
+            from = Math.max(from, end);
         }
     }
 
-    /** The host of a URL's remainder after {@code ://}: before the path, without user info and port. */
-    private static String host(String rest) {
-        int end = rest.length();
-        for (int i = 0; i < rest.length(); i++) {
-            char c = rest.charAt(i);
-            if (c == '/' || c == '?' || c == '#' || c == '\\') {
-                end = i;
-                break;
-            }
+    /** The host of a URL's authority: without user info and port; an IPv6 literal keeps its brackets. */
+    private static String host(String authority) {
+        String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            return close < 0 ? "" : hostPort.substring(0, close + 1);
         }
-        String authority = rest.substring(0, end);
-        authority = authority.substring(authority.lastIndexOf('@') + 1);
-        if (authority.startsWith("[")) {
-            int close = authority.indexOf(']');
-            return close < 0 ? "" : authority.substring(0, close + 1);
-        }
-        int colon = authority.indexOf(':');
-        String host = colon < 0 ? authority : authority.substring(0, colon);
-        return host.toLowerCase(Locale.ROOT);
+        int colon = hostPort.indexOf(':');
+        String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+        return host.length() > 253 ? "" : host.toLowerCase(Locale.ROOT);
     }
 
     /** Tokens of letters, digits, dots and hyphens: candidates for bare domains and IPv4 addresses. */
@@ -258,7 +267,7 @@ final class IndicatorExtractor {
             return; // basePosition.top, event.targetId: identifiers, not hosts
         }
         String lower = token.toLowerCase(Locale.ROOT);
-        if (!isBareDomainSuffix(lower.substring(lastDot + 1)) || !InternetDomainName.isValid(lower)) {
+        if (!isBareDomainSuffix(lower.substring(lastDot + 1)) || !isHostname(lower)) {
             return;
         }
         InternetDomainName name = InternetDomainName.from(lower);
@@ -340,6 +349,33 @@ final class IndicatorExtractor {
         String first = dottedQuad.substring(0, firstDot);
         int second = Integer.parseInt(dottedQuad.substring(firstDot + 1, secondDot));
         return (first.equals("1") || first.equals("2")) && second < 40;
+    }
+
+    /**
+     * A syntactically valid lower-case host name (RFC 1123 section 2.1): labels of letters, digits and inner hyphens,
+     * 1 to 63 characters, 253 in all, the last one starting with a letter. Checked before Guava, whose validation
+     * reports failure by throwing, which is slow on hostile strings full of near-names.
+     */
+    static boolean isHostname(String s) {
+        int n = s.length();
+        if (n == 0 || n > 253) {
+            return false;
+        }
+        int labelStart = 0;
+        for (int i = 0; i <= n; i++) {
+            char c = i < n ? s.charAt(i) : '.';
+            if (c == '.') {
+                int length = i - labelStart;
+                if (length == 0 || length > 63 || s.charAt(labelStart) == '-' || s.charAt(i - 1) == '-') {
+                    return false;
+                }
+                labelStart = i + 1;
+            } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+                return false;
+            }
+        }
+        char topFirst = s.charAt(s.lastIndexOf('.') + 1);
+        return topFirst >= 'a' && topFirst <= 'z' && InternetDomainName.isValid(s);
     }
 
     /** Four decimal octets 0-255 without leading zeros. */
