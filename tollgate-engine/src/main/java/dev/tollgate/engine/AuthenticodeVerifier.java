@@ -2,6 +2,7 @@ package dev.tollgate.engine;
 
 import dev.tollgate.engine.AuthenticodeVerification.ExtraCertificate;
 import dev.tollgate.engine.AuthenticodeVerification.UnexpectedAttribute;
+import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.FormatException;
 import dev.tollgate.model.SignatureInfo;
 import dev.tollgate.model.SignatureStatus;
@@ -114,15 +115,23 @@ final class AuthenticodeVerifier {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** {@link #verify(byte[], ImageDigester)} on a view, refusing an oversized blob before copying it. */
+    AuthenticodeVerification verify(ByteView blob, ImageDigester digester) {
+        Objects.requireNonNull(blob, "blob");
+        if (blob.size() > MAX_BLOB_BYTES) {
+            return tooLarge(blob.size(), digester);
+        }
+        return verify(blob.toArray(), digester);
+    }
+
     /** Verifies {@code blob} (one entry's bCertificate bytes, possibly with trailing bytes) against the image digest. */
     AuthenticodeVerification verify(byte[] blob, ImageDigester digester) {
         Objects.requireNonNull(blob, "blob");
         Objects.requireNonNull(digester, "digester");
-        Run run = new Run(digester);
         if (blob.length > MAX_BLOB_BYTES) {
-            run.malformed(0, "", "signature blob of " + blob.length + " bytes exceeds the 16 MiB limit");
-            return run.result(OptionalLong.empty());
+            return tooLarge(blob.length, digester);
         }
+        Run run = new Run(digester);
         long extent;
         try {
             extent = DerExtent.of(blob, MAX_ASN1_DEPTH);
@@ -138,6 +147,12 @@ final class AuthenticodeVerifier {
             run.malformed(0, "", "PKCS#7 blob does not parse: " + describe(e));
         }
         return run.result(OptionalLong.of(extent));
+    }
+
+    private AuthenticodeVerification tooLarge(long size, ImageDigester digester) {
+        Run run = new Run(digester);
+        run.malformed(0, "", "signature blob of " + size + " bytes exceeds the 16 MiB limit");
+        return run.result(OptionalLong.empty());
     }
 
     /** The state of one verification: what it found so far. */
