@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Inspects a PE file: parses it, verifies every Authenticode signature against the trust anchors, and reports tamper
@@ -48,9 +47,10 @@ import java.util.Set;
  *       harmless in itself (some signers add cross-certificates), but a place to carry data.
  *   <li>{@code signature.unexpected-attribute} (medium): unauthenticated attributes other than timestamps and nested
  *       signatures; they are outside the signature, the other place data hides in a signed file.
- *   <li>{@code signature.weak-digest} (medium): every signature on the file uses MD5 or SHA-1. SHA-1-only signing is
- *       still common on older vendor files and Windows still accepts it, so it is reported, not held; an MD5 digest is
- *       additionally {@code untrusted}, since MD5 collisions forged a Microsoft signature (Flame, 2012).
+ *   <li>{@code signature.weak-digest} (medium): a signature's image digest is MD5, whose collisions forged a Microsoft
+ *       signature (Flame, 2012); that signature is also {@code untrusted}. SHA-1 is not flagged: Windows still accepts
+ *       it, it is on most older vendor files (and on the first half of every dual-signed one), and forging one needs a
+ *       chosen-prefix collision on a file the vendor itself signs; the report shows the algorithm of every signature.
  *   <li>{@code pe.malformed} (medium): the PE does not parse, or parsed with structural anomalies.
  * </ul>
  */
@@ -198,7 +198,7 @@ public final class PeInspector {
         }
 
         private void appendedData(long offset, ByteView bytes, String message, int entry) {
-            boolean sigflip = startsWith(bytes, SIGFLIP_TAG);
+            boolean sigflip = startsWithSigFlipTag(bytes);
             Map<String, Object> evidence = new LinkedHashMap<>();
             evidence.put("offset", offset);
             evidence.put("bytes", bytes.size());
@@ -300,19 +300,18 @@ public final class PeInspector {
                         what + who + " is " + signature.status().label() + why,
                         evidence));
             }
-            List<String> algorithms = signatures.stream()
-                    .map(SignatureInfo::digestAlgorithm)
-                    .filter(a -> !a.isEmpty())
-                    .distinct()
+            List<Object> weak = signatures.stream()
+                    .filter(s -> s.digestAlgorithm().equals("MD5"))
+                    .map(s -> (Object) s.nested())
                     .toList();
-            if (!algorithms.isEmpty() && Set.of("MD5", "SHA-1").containsAll(algorithms)) {
+            if (!weak.isEmpty()) {
                 findings.add(new Finding(
                         "signature.weak-digest",
                         Severity.MEDIUM,
                         path,
-                        "signed only with " + String.join(" and ", algorithms)
-                                + " digests; no SHA-2 signature vouches for this file",
-                        Map.of("digestAlgorithms", List.<Object>copyOf(algorithms))));
+                        weak.size() + " signature" + (weak.size() == 1 ? " uses" : "s use")
+                                + " an MD5 image digest, which can be forged with a collision",
+                        Map.of("digestAlgorithm", "MD5", "nested", weak)));
             }
         }
 
@@ -393,12 +392,22 @@ public final class PeInspector {
         }
     }
 
-    private static boolean startsWith(ByteView bytes, byte[] prefix) {
-        if (bytes.size() < prefix.length) {
+    /**
+     * True when the bytes start with the SigFlip tag, possibly after up to 7 zero bytes: a tool that appends to the end
+     * of the table writes its tag after the entry's alignment padding.
+     */
+    static boolean startsWithSigFlipTag(ByteView bytes) {
+        long start = 0;
+        while (start < MAX_ALIGNMENT_PADDING
+                && start < bytes.size()
+                && bytes.segment().get(ValueLayout.JAVA_BYTE, start) == 0) {
+            start++;
+        }
+        if (bytes.size() - start < SIGFLIP_TAG.length) {
             return false;
         }
-        for (int i = 0; i < prefix.length; i++) {
-            if (bytes.segment().get(ValueLayout.JAVA_BYTE, i) != prefix[i]) {
+        for (int i = 0; i < SIGFLIP_TAG.length; i++) {
+            if (bytes.segment().get(ValueLayout.JAVA_BYTE, start + i) != SIGFLIP_TAG[i]) {
                 return false;
             }
         }
