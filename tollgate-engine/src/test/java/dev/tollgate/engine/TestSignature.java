@@ -67,7 +67,12 @@ final class TestSignature {
         LEGACY
     }
 
-    private final byte[] image;
+    /** The image digest in a named algorithm, as the signer computes it. */
+    interface Digests {
+        byte[] digest(String algorithm) throws Exception;
+    }
+
+    private final Digests digests;
     private Identity signer = TestPki.SIGNER;
     private List<X509Certificate> bag = new ArrayList<>(
             List.of(TestPki.SIGNER.certificate(), TestPki.INTERMEDIATE.certificate(), TestPki.ROOT.certificate()));
@@ -81,13 +86,20 @@ final class TestSignature {
     private final List<byte[]> nested = new ArrayList<>();
     private final List<Attribute> extraUnsigned = new ArrayList<>();
 
-    private TestSignature(byte[] image) {
-        this.image = image.clone();
+    private TestSignature(Digests digests) {
+        this.digests = digests;
     }
 
     /** A signature over {@code image}, whose "Authenticode digest" in these tests is the plain digest of the bytes. */
     static TestSignature over(byte[] image) {
-        return new TestSignature(image);
+        byte[] copy = image.clone();
+        return new TestSignature(
+                algorithm -> MessageDigest.getInstance(algorithm).digest(copy));
+    }
+
+    /** A signature whose image digest {@code digests} computes (for a PE: its Authenticode digest). */
+    static TestSignature overDigests(Digests digests) {
+        return new TestSignature(digests);
     }
 
     TestSignature signer(Identity identity) {
@@ -154,7 +166,7 @@ final class TestSignature {
     /** The DER of the ContentInfo, as it would sit in a WIN_CERTIFICATE's bCertificate. */
     byte[] build() {
         try {
-            byte[] imageDigest = MessageDigest.getInstance(digestAlgorithm).digest(image);
+            byte[] imageDigest = digests.digest(digestAlgorithm);
             ASN1Encodable data = new DERSequence(
                     new ASN1Encodable[] {SPC_PE_IMAGE_DATA, new DERSequence(new DERBitString(new byte[0]))});
             DigestInfo digestInfo = new DigestInfo(
