@@ -29,7 +29,9 @@ final class DelayImportDirectory {
                     "delay import directory RVA 0x" + Long.toHexString(dir.virtualAddress()) + " is not in the file");
             return;
         }
-        for (int i = 0; ; i++) {
+        // The table ends with a null descriptor; linkers that omit it (binutils) size the directory exactly.
+        long declared = dir.size() >= DESCRIPTOR_SIZE ? (dir.size() + DESCRIPTOR_SIZE - 1) / DESCRIPTOR_SIZE : -1;
+        for (int i = 0; i != declared; i++) {
             long at = table + (long) DESCRIPTOR_SIZE * i;
             if (i == PeFile.MAX_IMPORT_DLLS) {
                 image.anomalies.add(
