@@ -24,6 +24,7 @@ import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -482,6 +483,8 @@ final class AuthenticodeVerifier {
                 Outcome outcome) {
             checkEku(target, requiredEku, role, outcome);
             Date at = Date.from(time);
+            // Messages name the time to the second; the validation itself uses the exact instant.
+            time = time.truncatedTo(ChronoUnit.SECONDS);
             try {
                 target.checkValidity(at);
             } catch (CertificateExpiredException e) {
@@ -524,8 +527,9 @@ final class AuthenticodeVerifier {
             } catch (CertPathBuilderException e) {
                 outcome.fail(
                         SignatureStatus.UNTRUSTED,
-                        role + " certificate (" + Certificates.subject(target) + ") does not chain to a trust anchor"
-                                + " at " + time + ": " + describe(e));
+                        role + " certificate (" + Certificates.subject(target) + ", issued by "
+                                + Certificates.issuer(target) + ") does not chain to a trust anchor at " + time
+                                + ": " + describe(e));
                 return List.of();
             } catch (GeneralSecurityException e) {
                 outcome.fail(SignatureStatus.UNTRUSTED, "the chain cannot be built: " + describe(e));

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Inspects a PE file: parses it, verifies every Authenticode signature against the trust anchors, and reports tamper
@@ -47,10 +48,11 @@ import java.util.Optional;
  *       harmless in itself (some signers add cross-certificates), but a place to carry data.
  *   <li>{@code signature.unexpected-attribute} (medium): unauthenticated attributes other than timestamps and nested
  *       signatures; they are outside the signature, the other place data hides in a signed file.
- *   <li>{@code signature.weak-digest} (medium): a signature's image digest is MD5, whose collisions forged a Microsoft
- *       signature (Flame, 2012); that signature is also {@code untrusted}. SHA-1 is not flagged: Windows still accepts
- *       it, it is on most older vendor files (and on the first half of every dual-signed one), and forging one needs a
- *       chosen-prefix collision on a file the vendor itself signs; the report shows the algorithm of every signature.
+ *   <li>{@code signature.weak-digest} (medium): no signature on the file uses a SHA-2 digest (only SHA-1 or MD5), or
+ *       one uses MD5. MD5 collisions forged a Microsoft signature (Flame, 2012), so an MD5 signature is also
+ *       {@code untrusted}. SHA-1 alone is deprecated for Authenticode (chosen-prefix collisions are practical since
+ *       2020) but Windows still accepts it and older vendor files carry it, so it is reported, not held; a file
+ *       dual-signed SHA-1 plus SHA-256 draws no finding.
  *   <li>{@code pe.malformed} (medium): the PE does not parse, or parsed with structural anomalies.
  * </ul>
  */
@@ -61,6 +63,7 @@ public final class PeInspector {
 
     private static final byte[] SIGFLIP_TAG = {(byte) 0xFE, (byte) 0xED, (byte) 0xFA, (byte) 0xCE};
     private static final int MAX_LISTED_ANOMALIES = 20;
+    private static final Set<String> WEAK_DIGESTS = Set.of("MD5", "SHA-1");
 
     private final AuthenticodeVerifier verifier;
 
@@ -120,7 +123,12 @@ public final class PeInspector {
                     unaccountedTableBytes(range);
                 }
             }
-            if (signed == 0) {
+            boolean pastEnd =
+                    table.isPresent() && table.get().range().end() > pe.data().size();
+            if (pastEnd) {
+                tableRunsPastEnd(table.get());
+            }
+            if (signed == 0 && !pastEnd) {
                 findings.add(new Finding(
                         "signature.missing",
                         Severity.MEDIUM,
@@ -131,6 +139,50 @@ public final class PeInspector {
             signatureFindings();
             overlay();
             return new PeInspection(Optional.of(summary()), signatures, findings);
+        }
+
+        /**
+         * A table that runs past the end of the file is truncated or was tampered with; Windows and osslsigncode reject
+         * its signatures whatever they say, so a signature that verified is reported malformed, not valid.
+         */
+        private void tableRunsPastEnd(CertificateTable table) {
+            String problem = "the certificate table [0x" + Long.toHexString(table.offset()) + ", 0x"
+                    + Long.toHexString(table.range().end()) + ") runs past the end of the file at 0x"
+                    + Long.toHexString(pe.data().size()) + " (truncated or tampered)";
+            if (signatures.isEmpty()) {
+                findings.add(new Finding(
+                        "signature.malformed",
+                        Severity.HIGH,
+                        path,
+                        problem,
+                        Map.of(
+                                "offset",
+                                table.offset(),
+                                "declaredSize",
+                                table.declaredSize(),
+                                "fileSize",
+                                pe.data().size())));
+                return;
+            }
+            signatures.replaceAll(s -> {
+                if (s.status() != SignatureStatus.VALID && s.status() != SignatureStatus.UNTRUSTED) {
+                    return s;
+                }
+                List<String> problems = new ArrayList<>(s.problems());
+                problems.addFirst(problem);
+                return new SignatureInfo(
+                        s.kind(),
+                        SignatureStatus.MALFORMED,
+                        s.signer(),
+                        s.issuer(),
+                        s.serial(),
+                        s.thumbprintSha256(),
+                        s.digestAlgorithm(),
+                        s.signingTime(),
+                        s.timestampAuthority(),
+                        s.nested(),
+                        problems);
+            });
         }
 
         private void anomalies() {
@@ -231,8 +283,9 @@ public final class PeInspector {
                     "signature.extra-certificate",
                     Severity.LOW,
                     path,
-                    extras.size() + " certificate" + (extras.size() == 1 ? "" : "s")
-                            + " in signature entry " + index + " belong to no verified chain, first: "
+                    extras.size() + (extras.size() == 1 ? " certificate" : " certificates")
+                            + " in signature entry " + index + (extras.size() == 1 ? " belongs" : " belong")
+                            + " to no verified chain, first: "
                             + extras.getFirst().subject(),
                     Map.of("entry", index, "certificates", listed)));
         }
@@ -289,29 +342,34 @@ public final class PeInspector {
                 evidence.put("digestAlgorithm", signature.digestAlgorithm());
                 evidence.put("problems", List.<Object>copyOf(signature.problems()));
                 String who = signature.signer().isEmpty() ? "" : " by " + signature.signer();
-                String what = signature.nested() == 0 ? "signature" : "nested signature";
+                String what = signature.nested() == 0 ? "signature" : "nested signature " + signature.nested();
+                String verdict =
+                        switch (signature.status()) {
+                            case DIGEST_MISMATCH -> " does not match the file";
+                            case UNTRUSTED -> " is not trusted";
+                            default -> " is malformed";
+                        };
                 String why = signature.problems().isEmpty()
                         ? ""
                         : ": " + signature.problems().getFirst();
-                findings.add(new Finding(
-                        code,
-                        severity,
-                        path,
-                        what + who + " is " + signature.status().label() + why,
-                        evidence));
+                findings.add(new Finding(code, severity, path, what + who + verdict + why, evidence));
             }
-            List<Object> weak = signatures.stream()
-                    .filter(s -> s.digestAlgorithm().equals("MD5"))
-                    .map(s -> (Object) s.nested())
+            List<String> algorithms = signatures.stream()
+                    .map(SignatureInfo::digestAlgorithm)
+                    .filter(a -> !a.isEmpty())
+                    .distinct()
                     .toList();
-            if (!weak.isEmpty()) {
+            boolean noSha2 = !algorithms.isEmpty() && WEAK_DIGESTS.containsAll(algorithms);
+            if (noSha2 || algorithms.contains("MD5")) {
                 findings.add(new Finding(
                         "signature.weak-digest",
                         Severity.MEDIUM,
                         path,
-                        weak.size() + " signature" + (weak.size() == 1 ? " uses" : "s use")
-                                + " an MD5 image digest, which can be forged with a collision",
-                        Map.of("digestAlgorithm", "MD5", "nested", weak)));
+                        (noSha2
+                                ? "signed only with " + String.join(" and ", algorithms)
+                                        + " image digests; no SHA-2 signature vouches for this file"
+                                : "a signature uses an MD5 image digest, which collisions can forge"),
+                        Map.of("digestAlgorithms", List.<Object>copyOf(algorithms))));
             }
         }
 

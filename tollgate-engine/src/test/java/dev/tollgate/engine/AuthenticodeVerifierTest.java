@@ -270,7 +270,8 @@ class AuthenticodeVerifierTest {
         assertThat(signature.problems())
                 .singleElement()
                 .asString()
-                .contains("timestamp signer certificate (CN=Rogue TSA) does not chain");
+                .contains(
+                        "timestamp signer certificate (CN=Rogue TSA, issued by CN=Lookalike Root,O=Orbit Phone Ltd) does not chain");
     }
 
     @Test

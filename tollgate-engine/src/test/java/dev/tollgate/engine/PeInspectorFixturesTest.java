@@ -64,7 +64,7 @@ class PeInspectorFixturesTest {
                 Arguments.of("orbit32.dll", Set.of("signature.missing"), List.of()),
                 Arguments.of("orbit-signed.dll", Set.of(), List.of(SignatureStatus.VALID)),
                 Arguments.of("orbit32-signed.dll", Set.of(), List.of(SignatureStatus.VALID)),
-                Arguments.of("orbit-signed-sha1.dll", Set.of(), List.of(SignatureStatus.VALID)),
+                Arguments.of("orbit-signed-sha1.dll", Set.of("signature.weak-digest"), List.of(SignatureStatus.VALID)),
                 Arguments.of("orbit-signed-sha384.dll", Set.of(), List.of(SignatureStatus.VALID)),
                 Arguments.of("orbit-signed-sha512.dll", Set.of(), List.of(SignatureStatus.VALID)),
                 Arguments.of("orbit-signed.exe", Set.of(), List.of(SignatureStatus.VALID)),
@@ -91,6 +91,20 @@ class PeInspectorFixturesTest {
                 Arguments.of("orbit-overlay.dll", Set.of("signature.missing", "pe.overlay"), List.of()),
                 Arguments.of(
                         "orbit-extra-cert.dll", Set.of("signature.extra-certificate"), List.of(SignatureStatus.VALID)),
+                Arguments.of(
+                        "orbit-table-trailing-data.dll",
+                        Set.of("signature.appended-data", "pe.malformed"),
+                        List.of(SignatureStatus.VALID)),
+                // Windows and osslsigncode reject a table that runs past the end of the file: never valid.
+                Arguments.of(
+                        "orbit-cert-past-eof.dll",
+                        Set.of("signature.malformed", "pe.malformed"),
+                        List.of(SignatureStatus.MALFORMED)),
+                Arguments.of(
+                        "orbit-truncated-cert.dll",
+                        Set.of("signature.malformed", "signature.appended-data", "pe.malformed"),
+                        List.of()),
+                Arguments.of("orbit-truncated-half.dll", Set.of("signature.missing", "pe.malformed"), List.of()),
                 Arguments.of(
                         "orbit-unauth-blob.dll",
                         Set.of("signature.unexpected-attribute"),

@@ -257,12 +257,26 @@ class PeInspectorTest {
     }
 
     @Test
-    void doesNotFlagSha1() {
+    void reportsSha1OnlySignatureAsWeakButNotUntrusted() {
         byte[] blob = signatureOver(UNSIGNED).digest("SHA-1").build();
 
         PeInspection inspection = inspect(withTable(UNSIGNED, List.of(Entry.pkcs7(blob)), new byte[0]));
 
+        assertThat(codes(inspection)).containsExactly("signature.weak-digest");
+        assertThat(inspection.signatures()).extracting(SignatureInfo::status).containsExactly(SignatureStatus.VALID);
+    }
+
+    @Test
+    void acceptsSha1SignatureWithNestedSha256Signature() {
+        byte[] blob = signatureOver(UNSIGNED)
+                .digest("SHA-1")
+                .nest(signatureOver(UNSIGNED).digest("SHA-256").build())
+                .build();
+
+        PeInspection inspection = inspect(withTable(UNSIGNED, List.of(Entry.pkcs7(blob)), new byte[0]));
+
         assertThat(inspection.findings()).isEmpty();
+        assertThat(inspection.signatures()).hasSize(2);
     }
 
     @Test
