@@ -18,8 +18,10 @@ import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureInfo;
 import dev.tollgate.model.SignatureStatus;
 import java.lang.foreign.ValueLayout;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +104,7 @@ public final class PeInspector {
         private final PeFile pe;
         private final List<SignatureInfo> signatures = new ArrayList<>();
         private final List<Finding> findings = new ArrayList<>();
+        private final Map<String, byte[]> imageDigests = new HashMap<>();
 
         Inspection(String path, PeFile pe) {
             this.path = path;
@@ -215,10 +218,7 @@ public final class PeInspector {
                         index);
                 return false;
             }
-            AuthenticodeVerification verification = verifier.verify(content, md -> {
-                pe.digest(md);
-                return md.digest();
-            });
+            AuthenticodeVerification verification = verifier.verify(content, this::imageDigest);
             signatures.addAll(verification.signatures());
             if (verification.pkcs7Length().isPresent()) {
                 long length = verification.pkcs7Length().getAsLong();
@@ -234,6 +234,16 @@ public final class PeInspector {
             extraCertificates(index, verification.extraCertificates());
             unexpectedAttributes(index, verification.unexpectedAttributes());
             return true;
+        }
+
+        /** The Authenticode image digest, computed once per algorithm however many signatures name it. */
+        private byte[] imageDigest(MessageDigest md) {
+            return imageDigests
+                    .computeIfAbsent(md.getAlgorithm(), algorithm -> {
+                        pe.digest(md);
+                        return md.digest();
+                    })
+                    .clone();
         }
 
         /** Bytes of the table that no entry accounts for (the parser already dropped zero alignment padding). */
