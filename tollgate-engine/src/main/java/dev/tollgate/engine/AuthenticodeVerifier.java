@@ -188,7 +188,7 @@ final class AuthenticodeVerifier {
                     Optional.empty(),
                     Optional.empty(),
                     nested,
-                    List.of(problem)));
+                    List.of(oneLine(problem))));
         }
 
         /** Verifies one ContentInfo and, through its unauthenticated attributes, the signatures nested in it. */
@@ -590,7 +590,7 @@ final class AuthenticodeVerifier {
 
         /** Records a problem; the status becomes the most serious seen (digest mismatch, malformed, untrusted). */
         void fail(SignatureStatus failed, String problem) {
-            problems.add(problem);
+            problems.add(oneLine(problem));
             if (rank(failed) < rank(status)) {
                 status = failed;
             }
@@ -761,6 +761,11 @@ final class AuthenticodeVerifier {
 
     private static int encodedSize(ASN1Encodable value) {
         return encoded(value).length;
+    }
+
+    /** Problems are one line each: library messages sometimes span several. */
+    private static String oneLine(String text) {
+        return text.strip().replaceAll("\\s+", " ");
     }
 
     private static String describe(Throwable e) {
