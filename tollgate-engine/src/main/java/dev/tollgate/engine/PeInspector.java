@@ -17,6 +17,7 @@ import dev.tollgate.model.SectionInfo;
 import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureInfo;
 import dev.tollgate.model.SignatureStatus;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -489,8 +490,13 @@ public final class PeInspector {
             return 0;
         }
         long[] counts = new long[256];
-        for (long i = 0; i < total; i++) {
-            counts[bytes.segment().get(ValueLayout.JAVA_BYTE, i) & 0xff]++;
+        byte[] chunk = new byte[(int) Math.min(total, 64 * 1024)];
+        for (long at = 0; at < total; at += chunk.length) {
+            int n = (int) Math.min(chunk.length, total - at);
+            MemorySegment.copy(bytes.segment(), ValueLayout.JAVA_BYTE, at, chunk, 0, n);
+            for (int i = 0; i < n; i++) {
+                counts[chunk[i] & 0xff]++;
+            }
         }
         double entropy = 0;
         for (long count : counts) {
