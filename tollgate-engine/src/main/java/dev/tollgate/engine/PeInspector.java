@@ -44,7 +44,8 @@ import java.util.Set;
  *   <li>{@code signature.untrusted} (high): a signature verifies but does not chain to a trust anchor, at the
  *       timestamp's time or now, or its signer lacks the code-signing EKU, or its digest is MD5.
  *   <li>{@code signature.missing} (medium): the PE carries no Authenticode signature.
- *   <li>{@code pe.overlay} (medium): data after the image that no matching signature digest covers.
+ *   <li>{@code pe.overlay} (medium): data after the image that no matching signature digest covers, other than the
+ *       certificate table and the COFF symbol and string tables the file header points at.
  *   <li>{@code signature.malformed} (high): a signature that does not parse or whose signer's signature does not
  *       verify; nothing it claims can be relied on, so a human looks.
  *   <li>{@code signature.extra-certificate} (low): certificates in a signature that belong to no verified chain;
@@ -392,7 +393,9 @@ public final class PeInspector {
             boolean digestMatched = signatures.stream()
                     .anyMatch(s -> s.status() == SignatureStatus.VALID || s.status() == SignatureStatus.UNTRUSTED);
             List<ByteRange> digested = pe.authenticodeDigestRanges();
-            for (ByteRange range : pe.overlayOutsideCertificateTable()) {
+            // The certificate table and the COFF symbol and string tables (unstripped mingw and Wine builds) are
+            // described by the headers; anything else after the image was appended.
+            for (ByteRange range : pe.unexplainedOverlay()) {
                 if (range.isEmpty() || (digestMatched && inside(range, digested))) {
                     continue;
                 }
