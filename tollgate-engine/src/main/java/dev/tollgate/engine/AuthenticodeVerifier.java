@@ -87,6 +87,8 @@ final class AuthenticodeVerifier {
     static final int MAX_NESTED_DEPTH = 4;
     static final int MAX_SIGNATURES = 32;
     static final int MAX_CERTIFICATES = 256;
+    static final int MAX_TIMESTAMP_ATTEMPTS = 4;
+    static final int MAX_UNEXPECTED_ATTRIBUTES = 64;
     /** Real signatures nest about 15 levels deep; 64 leaves room and refuses recursion bombs. */
     static final int MAX_ASN1_DEPTH = 64;
 
@@ -169,6 +171,8 @@ final class AuthenticodeVerifier {
         }
 
         AuthenticodeVerification result(OptionalLong extent) {
+            // A placeholder stays null only if an Error escaped mid-signature; its malformed entry follows it.
+            signatures.removeIf(Objects::isNull);
             return new AuthenticodeVerification(signatures, extent, extraCertificates, unexpectedAttributes);
         }
 
@@ -184,7 +188,7 @@ final class AuthenticodeVerifier {
                     Optional.empty(),
                     Optional.empty(),
                     nested,
-                    List.of(problem)));
+                    List.of(oneLine(problem))));
         }
 
         /** Verifies one ContentInfo and, through its unauthenticated attributes, the signatures nested in it. */
@@ -204,7 +208,9 @@ final class AuthenticodeVerifier {
                 children = check(contentInfo, nested, outcome);
             } catch (MalformedSignature e) {
                 outcome.fail(SignatureStatus.MALFORMED, e.getMessage());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
+                // Bouncy Castle reports malformed structures as IllegalArgumentException, ClassCastException and kin;
+                // content inside OCTET STRINGs (a timestamp's TSTInfo) is parsed recursively after DerExtent's check.
                 outcome.fail(SignatureStatus.MALFORMED, "signature does not parse: " + describe(e));
             }
             signatures.set(index, outcome.toSignatureInfo(nested));
@@ -371,6 +377,15 @@ final class AuthenticodeVerifier {
                         if (timestamp.isPresent()) {
                             continue;
                         }
+                        if (timestampProblems.size() == MAX_TIMESTAMP_ATTEMPTS) {
+                            // Each attempt costs signature checks; a blob of bogus timestamps must not cost more.
+                            timestampProblems.add("more than " + MAX_TIMESTAMP_ATTEMPTS
+                                    + " timestamps failed; the rest were not verified");
+                            continue;
+                        }
+                        if (timestampProblems.size() > MAX_TIMESTAMP_ATTEMPTS) {
+                            continue;
+                        }
                         try {
                             timestamp = Optional.of(
                                     type.equals(SPC_RFC3161_TIMESTAMP)
@@ -378,10 +393,10 @@ final class AuthenticodeVerifier {
                                             : countersignature(value, signer, bag));
                         } catch (MalformedSignature e) {
                             timestampProblems.add(e.getMessage());
-                        } catch (RuntimeException e) {
+                        } catch (RuntimeException | StackOverflowError e) {
                             timestampProblems.add("timestamp does not parse: " + describe(e));
                         }
-                    } else {
+                    } else if (unexpectedAttributes.size() < MAX_UNEXPECTED_ATTRIBUTES) {
                         unexpectedAttributes.add(new UnexpectedAttribute(nested, type.getId(), encodedSize(value)));
                     }
                 }
@@ -575,7 +590,7 @@ final class AuthenticodeVerifier {
 
         /** Records a problem; the status becomes the most serious seen (digest mismatch, malformed, untrusted). */
         void fail(SignatureStatus failed, String problem) {
-            problems.add(problem);
+            problems.add(oneLine(problem));
             if (rank(failed) < rank(status)) {
                 status = failed;
             }
@@ -746,6 +761,11 @@ final class AuthenticodeVerifier {
 
     private static int encodedSize(ASN1Encodable value) {
         return encoded(value).length;
+    }
+
+    /** Problems are one line each: library messages sometimes span several. */
+    private static String oneLine(String text) {
+        return text.strip().replaceAll("\\s+", " ");
     }
 
     private static String describe(Throwable e) {

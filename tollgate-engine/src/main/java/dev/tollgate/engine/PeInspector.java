@@ -17,9 +17,12 @@ import dev.tollgate.model.SectionInfo;
 import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureInfo;
 import dev.tollgate.model.SignatureStatus;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +44,8 @@ import java.util.Set;
  *   <li>{@code signature.untrusted} (high): a signature verifies but does not chain to a trust anchor, at the
  *       timestamp's time or now, or its signer lacks the code-signing EKU, or its digest is MD5.
  *   <li>{@code signature.missing} (medium): the PE carries no Authenticode signature.
- *   <li>{@code pe.overlay} (medium): data after the image that no matching signature digest covers.
+ *   <li>{@code pe.overlay} (medium): data after the image that no matching signature digest covers, other than the
+ *       certificate table and the COFF symbol and string tables the file header points at.
  *   <li>{@code signature.malformed} (high): a signature that does not parse or whose signer's signature does not
  *       verify; nothing it claims can be relied on, so a human looks.
  *   <li>{@code signature.extra-certificate} (low): certificates in a signature that belong to no verified chain;
@@ -102,6 +106,7 @@ public final class PeInspector {
         private final PeFile pe;
         private final List<SignatureInfo> signatures = new ArrayList<>();
         private final List<Finding> findings = new ArrayList<>();
+        private final Map<String, byte[]> imageDigests = new HashMap<>();
 
         Inspection(String path, PeFile pe) {
             this.path = path;
@@ -215,10 +220,7 @@ public final class PeInspector {
                         index);
                 return false;
             }
-            AuthenticodeVerification verification = verifier.verify(content, md -> {
-                pe.digest(md);
-                return md.digest();
-            });
+            AuthenticodeVerification verification = verifier.verify(content, this::imageDigest);
             signatures.addAll(verification.signatures());
             if (verification.pkcs7Length().isPresent()) {
                 long length = verification.pkcs7Length().getAsLong();
@@ -234,6 +236,16 @@ public final class PeInspector {
             extraCertificates(index, verification.extraCertificates());
             unexpectedAttributes(index, verification.unexpectedAttributes());
             return true;
+        }
+
+        /** The Authenticode image digest, computed once per algorithm however many signatures name it. */
+        private byte[] imageDigest(MessageDigest md) {
+            return imageDigests
+                    .computeIfAbsent(md.getAlgorithm(), algorithm -> {
+                        pe.digest(md);
+                        return md.digest();
+                    })
+                    .clone();
         }
 
         /** Bytes of the table that no entry accounts for (the parser already dropped zero alignment padding). */
@@ -381,7 +393,9 @@ public final class PeInspector {
             boolean digestMatched = signatures.stream()
                     .anyMatch(s -> s.status() == SignatureStatus.VALID || s.status() == SignatureStatus.UNTRUSTED);
             List<ByteRange> digested = pe.authenticodeDigestRanges();
-            for (ByteRange range : pe.overlayOutsideCertificateTable()) {
+            // The certificate table and the COFF symbol and string tables (unstripped mingw and Wine builds) are
+            // described by the headers; anything else after the image was appended.
+            for (ByteRange range : pe.unexplainedOverlay()) {
                 if (range.isEmpty() || (digestMatched && inside(range, digested))) {
                     continue;
                 }
@@ -479,8 +493,13 @@ public final class PeInspector {
             return 0;
         }
         long[] counts = new long[256];
-        for (long i = 0; i < total; i++) {
-            counts[bytes.segment().get(ValueLayout.JAVA_BYTE, i) & 0xff]++;
+        byte[] chunk = new byte[(int) Math.min(total, 64 * 1024)];
+        for (long at = 0; at < total; at += chunk.length) {
+            int n = (int) Math.min(chunk.length, total - at);
+            MemorySegment.copy(bytes.segment(), ValueLayout.JAVA_BYTE, at, chunk, 0, n);
+            for (int i = 0; i < n; i++) {
+                counts[chunk[i] & 0xff]++;
+            }
         }
         double entropy = 0;
         for (long count : counts) {

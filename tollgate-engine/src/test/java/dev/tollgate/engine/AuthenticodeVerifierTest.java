@@ -351,6 +351,32 @@ class AuthenticodeVerifierTest {
     }
 
     @Test
+    void stopsVerifyingBogusTimestampsAfterFour() {
+        TestSignature signature = TestSignature.over(IMAGE);
+        for (int i = 0; i < 10; i++) {
+            signature.unsignedAttribute("1.3.6.1.4.1.311.3.3.1", new DEROctetString(new byte[] {(byte) i}));
+        }
+
+        SignatureInfo result = only(verify(signature.build()));
+
+        assertThat(result.status()).isEqualTo(SignatureStatus.UNTRUSTED);
+        assertThat(result.problems()).hasSize(5).last().asString().contains("more than 4 timestamps failed");
+    }
+
+    @Test
+    void recordsAtMost64UnexpectedAttributes() {
+        TestSignature signature = TestSignature.over(IMAGE);
+        for (int i = 0; i < 100; i++) {
+            signature.unsignedAttribute("1.2.3.4." + i, new DEROctetString(new byte[] {(byte) i}));
+        }
+
+        AuthenticodeVerification verification = verify(signature.build());
+
+        assertThat(only(verification).status()).isEqualTo(SignatureStatus.VALID);
+        assertThat(verification.unexpectedAttributes()).hasSize(AuthenticodeVerifier.MAX_UNEXPECTED_ATTRIBUTES);
+    }
+
+    @Test
     void measuresPkcs7LengthSoTrailingBytesCanBeFlagged() {
         byte[] blob = TestSignature.over(IMAGE).build();
         byte[] withPayload = Arrays.copyOf(blob, blob.length + 64);

@@ -63,6 +63,9 @@ class PeInspectorFixturesTest {
                 Arguments.of("orbit.exe", Set.of("signature.missing"), List.of()),
                 Arguments.of("orbit32.dll", Set.of("signature.missing"), List.of()),
                 Arguments.of("orbit-signed.dll", Set.of(), List.of(SignatureStatus.VALID)),
+                // 22 KB of COFF symbols after the last section, as the file header describes: not an overlay.
+                Arguments.of("orbit-unstripped.dll", Set.of("signature.missing"), List.of()),
+                Arguments.of("orbit-unstripped-signed.dll", Set.of(), List.of(SignatureStatus.VALID)),
                 Arguments.of("orbit32-signed.dll", Set.of(), List.of(SignatureStatus.VALID)),
                 Arguments.of("orbit-signed-sha1.dll", Set.of("signature.weak-digest"), List.of(SignatureStatus.VALID)),
                 Arguments.of("orbit-signed-sha384.dll", Set.of(), List.of(SignatureStatus.VALID)),

@@ -51,8 +51,12 @@ class PeInspectorTest {
         });
     }
 
-    /** One WIN_CERTIFICATE: its type and bCertificate bytes; the table pads it to 8 bytes with zeros. */
-    private record Entry(int type, byte[] content) {
+    /** One WIN_CERTIFICATE: its type and bCertificate bytes; the table pads it to 8 bytes with {@code fill}. */
+    private record Entry(int type, byte[] content, byte fill) {
+        Entry(int type, byte[] content) {
+            this(type, content, (byte) 0);
+        }
+
         static Entry pkcs7(byte[] content) {
             return new Entry(2, content);
         }
@@ -67,7 +71,9 @@ class PeInspectorTest {
             header.putInt(length).putShort((short) 0x0200).putShort((short) entry.type());
             table.writeBytes(header.array());
             table.writeBytes(entry.content());
-            table.writeBytes(new byte[(8 - length % 8) % 8]);
+            byte[] padding = new byte[(8 - length % 8) % 8];
+            Arrays.fill(padding, entry.fill());
+            table.writeBytes(padding);
         }
         table.writeBytes(tail);
         // The table starts 8-byte aligned right at the end, so the signed digest of the bare file stays the digest.
@@ -195,6 +201,24 @@ class PeInspectorTest {
         Finding finding = only(inspection, "signature.appended-data");
         assertThat(finding.message()).contains("outside any signature entry");
         assertThat(finding.evidence()).doesNotContainKey("entry");
+    }
+
+    @Test
+    void flagsNonZeroBytesBetweenEntries() {
+        byte[] blob = signatureOver(UNSIGNED).build();
+        byte[] odd = Arrays.copyOf(blob, blob.length + (blob.length % 8 == 0 ? 1 : 0));
+        assertThat((8 + odd.length) % 8).as("the entry needs padding").isNotZero();
+
+        PeInspection inspection = inspect(withTable(
+                UNSIGNED,
+                List.of(
+                        new Entry(2, odd, (byte) 0xCC),
+                        Entry.pkcs7(signatureOver(UNSIGNED).build())),
+                new byte[0]));
+
+        Finding finding = only(inspection, "signature.appended-data");
+        assertThat(finding.message()).contains("outside any signature entry");
+        assertThat((Long) finding.evidence().get("bytes")).isBetween(1L, 7L);
     }
 
     @Test

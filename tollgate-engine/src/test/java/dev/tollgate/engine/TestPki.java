@@ -21,7 +21,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A small test PKI made with Bouncy Castle: roots, intermediates, code-signing leaves and timestamping authorities, all
- * valid around {@link #NOW}. Keys are RSA 2048 and generated once per test run.
+ * valid around {@link #NOW}. The genuine signer's key is RSA 2048, like most code-signing keys; the others are EC P-256,
+ * which Authenticode also accepts and which are quick to generate. Keys are made once per test run.
  */
 final class TestPki {
 
@@ -48,7 +49,8 @@ final class TestPki {
             "CN=Orbit Phone Ltd,O=Orbit Phone Ltd,C=GB",
             Instant.parse("2025-01-01T00:00:00Z"),
             Instant.parse("2027-01-01T00:00:00Z"),
-            Usage.CODE_SIGNING);
+            Usage.CODE_SIGNING,
+            rsa());
     static final Identity EXPIRED_SIGNER = issue(
             INTERMEDIATE,
             "CN=Orbit Phone Ltd 2023,O=Orbit Phone Ltd,C=GB",
@@ -96,7 +98,7 @@ final class TestPki {
     }
 
     static Identity selfSigned(String name) {
-        KeyPair keys = rsa();
+        KeyPair keys = ec();
         return new Identity(
                 keys,
                 build(
@@ -110,7 +112,11 @@ final class TestPki {
     }
 
     static Identity issue(Identity issuer, String name, Instant notBefore, Instant notAfter, Usage usage) {
-        KeyPair keys = rsa();
+        return issue(issuer, name, notBefore, notAfter, usage, ec());
+    }
+
+    static Identity issue(
+            Identity issuer, String name, Instant notBefore, Instant notAfter, Usage usage, KeyPair keys) {
         return new Identity(
                 keys,
                 build(
@@ -158,7 +164,7 @@ final class TestPki {
                             Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
                 case NONE -> {}
             }
-            var signer = new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey);
+            var signer = new JcaContentSignerBuilder(signatureAlgorithm("SHA-256", issuerKey)).build(issuerKey);
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
         } catch (Exception e) {
             throw new IllegalStateException("cannot build test certificate " + subjectName, e);
@@ -168,6 +174,21 @@ final class TestPki {
     /** Parses an RFC 2253 name (most specific first) into its encoded order (country first), as real CAs do. */
     private static X500Name x500(String rfc2253) {
         return X500Name.getInstance(new javax.security.auth.x500.X500Principal(rfc2253).getEncoded());
+    }
+
+    /** The JCA signature algorithm for a digest ({@code SHA-256}) and a key (RSA or EC). */
+    static String signatureAlgorithm(String digest, PrivateKey key) {
+        return digest.replace("-", "") + (key.getAlgorithm().equals("RSA") ? "withRSA" : "withECDSA");
+    }
+
+    private static KeyPair ec() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static KeyPair rsa() {

@@ -177,7 +177,9 @@ final class TestSignature {
             ASN1EncodableVector signed = new ASN1EncodableVector();
             signed.add(new Attribute(SPC_SP_OPUS_INFO, new DERSet(new DERSequence())));
             signed.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(TestPki.NOW)))));
-            String jcaSignature = digestAlgorithm.replace("-", "") + "withRSA";
+            // The signer digests its attributes with the image's algorithm, except MD5, which no ECDSA variant takes.
+            String jcaSignature = TestPki.signatureAlgorithm(
+                    digestAlgorithm.equals("MD5") ? "SHA-256" : digestAlgorithm, signer.privateKey());
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
                             new JcaDigestCalculatorProviderBuilder().build())
@@ -248,7 +250,9 @@ final class TestSignature {
         var digestProvider = new JcaDigestCalculatorProviderBuilder().build();
         var tsaSigner = new JcaSignerInfoGeneratorBuilder(digestProvider)
                 .build(
-                        new JcaContentSignerBuilder("SHA256withRSA").build(timestampAuthority.privateKey()),
+                        new JcaContentSignerBuilder(
+                                        TestPki.signatureAlgorithm("SHA-256", timestampAuthority.privateKey()))
+                                .build(timestampAuthority.privateKey()),
                         timestampAuthority.certificate());
         var generator = new TimeStampTokenGenerator(
                 tsaSigner,
@@ -272,17 +276,20 @@ final class TestSignature {
                         new JcaDigestCalculatorProviderBuilder().build())
                 .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
                 .build(
-                        new JcaContentSignerBuilder("SHA256withRSA").build(timestampAuthority.privateKey()),
+                        new JcaContentSignerBuilder(
+                                        TestPki.signatureAlgorithm("SHA-256", timestampAuthority.privateKey()))
+                                .build(timestampAuthority.privateKey()),
                         timestampAuthority.certificate()));
         SignerInformation countersigned = signerInformation;
         if (timestampOverOtherBytes) {
             // A countersignature transplanted from another signature: it covers that signature's value.
             CMSSignedDataGenerator other = new CMSSignedDataGenerator();
-            other.addSignerInfoGenerator(
-                    new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
-                            .build(
-                                    new JcaContentSignerBuilder("SHA256withRSA").build(signer.privateKey()),
-                                    signer.certificate()));
+            other.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
+                            new JcaDigestCalculatorProviderBuilder().build())
+                    .build(
+                            new JcaContentSignerBuilder(TestPki.signatureAlgorithm("SHA-256", signer.privateKey()))
+                                    .build(signer.privateKey()),
+                            signer.certificate()));
             countersigned = other.generate(new CMSProcessableByteArray("other file".getBytes()), false)
                     .getSignerInfos()
                     .getSigners()

@@ -55,6 +55,23 @@ final class ExportDirectory {
         }
         int functions = capped(image, functionCount, at + 20, "export address table entries");
         int names = capped(image, nameCount, at + 24, "export names");
+        long addressTable = functions == 0 ? 0 : image.offset(addressTableRva);
+        if (functions > 0 && addressTable == AddressMap.UNMAPPED) {
+            image.anomalies.add(
+                    PeAnomaly.Kind.UNMAPPED_RVA,
+                    at + 28,
+                    "export address table RVA 0x" + Long.toHexString(addressTableRva) + " is not in the file");
+            functions = 0;
+        }
+        // Only entries present in the file can be read; sizing the arrays by them bounds memory by the file.
+        long present = functions == 0 ? 0 : (image.data.size() - addressTable) / 4;
+        if (functions > present) {
+            image.anomalies.add(
+                    PeAnomaly.Kind.TRUNCATED,
+                    addressTable,
+                    "export address table of " + functions + " entries runs past the end of the file after " + present);
+            functions = (int) present;
+        }
 
         String[] nameOf = new String[functions];
         List<Alias> aliases = new ArrayList<>();
@@ -100,14 +117,6 @@ final class ExportDirectory {
 
         List<PeExport> exports = new ArrayList<>();
         PeExport[] byIndex = new PeExport[functions];
-        long addressTable = functions == 0 ? 0 : image.offset(addressTableRva);
-        if (functions > 0 && addressTable == AddressMap.UNMAPPED) {
-            image.anomalies.add(
-                    PeAnomaly.Kind.UNMAPPED_RVA,
-                    at + 28,
-                    "export address table RVA 0x" + Long.toHexString(addressTableRva) + " is not in the file");
-            functions = 0;
-        }
         for (int i = 0; i < functions; i++) {
             long rva;
             try {

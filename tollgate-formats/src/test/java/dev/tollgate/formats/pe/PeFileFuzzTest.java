@@ -54,6 +54,10 @@ class PeFileFuzzTest {
             for (ByteRange r : pe.overlayOutsideCertificateTable()) {
                 require(r.offset() >= pe.overlayOffset() && r.end() <= fileSize, "overlay range outside overlay");
             }
+            for (ByteRange r : pe.unexplainedOverlay()) {
+                require(r.offset() >= pe.overlayOffset() && r.end() <= fileSize, "unexplained range outside overlay");
+            }
+            pe.coffSymbolTable().ifPresent(r -> require(r.end() <= fileSize, "symbol table past EOF"));
             pe.certificateTable().ifPresent(t -> checkTable(t, fileSize));
             checkRanges(pe.authenticodeDigestRanges(), fileSize);
             require(pe.anomalies().size() <= PeFile.MAX_ANOMALIES + 1, "too many anomalies");
