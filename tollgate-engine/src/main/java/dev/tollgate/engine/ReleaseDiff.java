@@ -13,7 +13,6 @@ import dev.tollgate.model.SignatureInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -105,6 +104,8 @@ public final class ReleaseDiff {
 
         List<Finding> findings = new ArrayList<>();
         Set<String> knownIndicators = indicatorsOf(previous.files());
+        Set<String> siblings = new HashSet<>();
+        after.keySet().forEach(k -> siblings.add(baseName(k)));
         List<FileChange> changed = new ArrayList<>();
         for (FileChange change : changes) {
             switch (change.kind()) {
@@ -113,6 +114,11 @@ public final class ReleaseDiff {
                 case CHANGED -> {
                     changed.add(change);
                     compareFiles(change.previous().orElseThrow(), change.next().orElseThrow(), findings);
+                    newSiblingReferences(
+                                    change.previous().orElseThrow(),
+                                    change.next().orElseThrow(),
+                                    siblings)
+                            .ifPresent(findings::add);
                 }
                 case MOVED, UNCHANGED -> {}
             }
@@ -130,16 +136,6 @@ public final class ReleaseDiff {
     /** The diff findings, in file order; the policy assigns final severities and ranks them. */
     public List<Finding> findings() {
         return findings;
-    }
-
-    /** How many files of each kind. */
-    public Map<ChangeKind, Long> counts() {
-        Map<ChangeKind, Long> counts = new EnumMap<>(ChangeKind.class);
-        for (ChangeKind kind : ChangeKind.values()) {
-            counts.put(kind, 0L);
-        }
-        changes.forEach(c -> counts.merge(c.kind(), 1L, Long::sum));
-        return counts;
     }
 
     /**
@@ -405,6 +401,32 @@ public final class ReleaseDiff {
                 "build timestamp " + Instant.ofEpochSecond(b.timeDateStamp()) + " is older than the previous release's "
                         + Instant.ofEpochSecond(a.timeDateStamp()),
                 Map.of("oldTimeDateStamp", a.timeDateStamp(), "newTimeDateStamp", b.timeDateStamp())));
+    }
+
+    private static String baseName(String key) {
+        int cut = Math.max(key.lastIndexOf('/'), key.lastIndexOf('!'));
+        return key.substring(cut + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Sibling files of the release that a changed file now names in its strings, other than the DLLs it imports: how
+     * the trojanized 3CX {@code ffmpeg.dll} found {@code d3dcompiler_47.dll} to read the payload hidden in it.
+     */
+    private static Optional<Finding> newSiblingReferences(FileRecord old, FileRecord now, Set<String> siblings) {
+        Set<String> named = new TreeSet<>(now.referencedFiles());
+        named.removeAll(old.referencedFiles());
+        named.remove(baseName(now.path()));
+        now.pe().ifPresent(pe -> pe.imports().forEach(i -> named.remove(dllOf(i).toLowerCase(Locale.ROOT))));
+        named.retainAll(siblings);
+        if (named.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Finding(
+                "diff.new-sibling-reference",
+                Severity.MEDIUM,
+                now.path(),
+                "now names " + String.join(", ", named) + " from the same release without importing it",
+                Map.of("files", List.copyOf(named))));
     }
 
     private static Set<String> indicatorsOf(List<FileRecord> files) {

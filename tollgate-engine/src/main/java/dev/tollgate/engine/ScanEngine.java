@@ -142,7 +142,8 @@ public final class ScanEngine {
                 profile.entropy(),
                 signatures,
                 profile.indicators(),
-                pe);
+                pe,
+                profile.referencedFiles());
         for (FileAnalyzer analyzer : options.analyzers()) {
             try {
                 findings.addAll(analyzer.analyze(record, content));

@@ -55,7 +55,7 @@ class ReleaseDiffTest {
 
         ReleaseDiff diff = ReleaseDiff.compare(old, List.of("r1"), now, List.of("r2"));
 
-        assertThat(diff.counts())
+        assertThat(new dev.tollgate.model.DiffSection(List.of("r1"), diff.changes()).counts())
                 .containsEntry(ChangeKind.MOVED, 1L)
                 .containsEntry(ChangeKind.ADDED, 1L)
                 .containsEntry(ChangeKind.REMOVED, 0L);
@@ -270,6 +270,42 @@ class ReleaseDiffTest {
 
         Finding f = only(diff, "diff.size-outlier");
         assertThat(f.path()).isEqualTo("r2/codec.dll");
+    }
+
+    @Test
+    void flagsAChangedFileThatNewlyNamesASiblingItDoesNotImport() {
+        FileRecord sibling1 = file("r1/d3dcompiler_47.dll", 'c', 100);
+        FileRecord sibling2 = file("r2/d3dcompiler_47.dll", 'c', 100);
+        FileRecord ffmpeg1 = withNames(
+                withPe(file("r1/ffmpeg.dll", 'a', 100), pe("5.0", List.of("KERNEL32.dll!GetProcAddress"))),
+                List.of("kernel32.dll"));
+        FileRecord ffmpeg2 = withNames(
+                withPe(file("r2/ffmpeg.dll", 'b', 100), pe("5.1", List.of("KERNEL32.dll!GetProcAddress"))),
+                List.of("d3dcompiler_47.dll", "ffmpeg.dll", "kernel32.dll", "not-in-release.dll"));
+
+        Finding f = only(
+                ReleaseDiff.compare(report(ffmpeg1, sibling1), List.of("r1"), report(ffmpeg2, sibling2), List.of("r2")),
+                "diff.new-sibling-reference");
+
+        assertThat(f.path()).isEqualTo("r2/ffmpeg.dll");
+        assertThat(f.evidence()).containsEntry("files", List.of("d3dcompiler_47.dll"));
+    }
+
+    @Test
+    void importingASiblingIsNotASiblingReference() {
+        FileRecord lib1 = file("r1/libcodec.dll", 'c', 100);
+        FileRecord lib2 = file("r2/libcodec.dll", 'c', 100);
+        FileRecord app1 = withPe(file("r1/app.exe", 'a', 100), pe("1", List.of()));
+        FileRecord app2 = withNames(
+                withPe(file("r2/app.exe", 'b', 100), pe("2", List.of("libcodec.dll!decode"))), List.of("libcodec.dll"));
+
+        assertThat(codes(ReleaseDiff.compare(report(app1, lib1), List.of("r1"), report(app2, lib2), List.of("r2"))))
+                .doesNotContain("diff.new-sibling-reference");
+    }
+
+    private static FileRecord withNames(FileRecord f, List<String> names) {
+        return new FileRecord(
+                f.path(), f.size(), f.hashes(), f.type(), f.entropy(), f.signatures(), f.indicators(), f.pe(), names);
     }
 
     private static Finding only(ReleaseDiff diff, String code) {
