@@ -319,4 +319,48 @@ class MainTest {
                 .contains("LOW       " + secondLink + "  file.skipped: ")
                 .contains("Files (1, ");
     }
+
+    @Test
+    void outputToDevNullWritesInPlaceWithoutReplacingTheDevice() throws IOException {
+        Path devNull = Path.of("/dev/null");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(devNull) && !Files.isRegularFile(devNull));
+
+        Run run = run(
+                "scan",
+                "--format",
+                "json",
+                "--output",
+                "/dev/null",
+                write("a.txt", "a").toString());
+
+        assertThat(run.exit()).isEqualTo(Main.EXIT_ALLOW);
+        assertThat(Files.isRegularFile(devNull)).isFalse();
+    }
+
+    @Test
+    void outputThroughASymbolicLinkReplacesItsTarget() throws IOException {
+        Path real = write("reports/real.json", "old");
+        Path link = Files.createSymbolicLink(dir.resolve("latest.json"), real);
+
+        Run run = run(
+                "scan",
+                "--format",
+                "json",
+                "--output",
+                link.toString(),
+                write("a.txt", "a").toString());
+
+        assertThat(run.exit()).isEqualTo(Main.EXIT_ALLOW);
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(real)).contains("\"verdict\": \"allow\"");
+    }
+
+    @Test
+    void missingTrustFileIsAUsageError() throws IOException {
+        Path missing = dir.resolve("missing-root.pem");
+        Run run = run("scan", "--trust", missing.toString(), write("a.txt", "a").toString());
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertOneCleanErrorLine(run);
+        assertThat(run.err()).contains(missing + ": no such file");
+    }
 }
