@@ -6,7 +6,6 @@ import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.NetworkIndicators;
 import dev.tollgate.model.PeSummary;
-import dev.tollgate.model.Report;
 import dev.tollgate.model.SectionInfo;
 import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureInfo;
@@ -56,15 +55,15 @@ public final class ReleaseDiff {
     /**
      * Compares two scanned releases.
      *
-     * @param previous the previous release's report
+     * @param previous the previous release's files
      * @param previousRoots the paths given for the previous release, as its report spells them
-     * @param next the new release's report
+     * @param next the new release's files
      * @param nextRoots the paths given for the new release
      */
     public static ReleaseDiff compare(
-            Report previous, List<String> previousRoots, Report next, List<String> nextRoots) {
-        Map<String, FileRecord> before = byKey(previous.files(), previousRoots);
-        Map<String, FileRecord> after = byKey(next.files(), nextRoots);
+            List<FileRecord> previous, List<String> previousRoots, List<FileRecord> next, List<String> nextRoots) {
+        Map<String, FileRecord> before = byKey(previous, previousRoots);
+        Map<String, FileRecord> after = byKey(next, nextRoots);
 
         List<FileChange> changes = new ArrayList<>();
         Map<String, FileRecord> added = new TreeMap<>();
@@ -103,7 +102,7 @@ public final class ReleaseDiff {
                 .thenComparing(c -> c.kind().ordinal()));
 
         List<Finding> findings = new ArrayList<>();
-        Set<String> knownIndicators = indicatorsOf(previous.files());
+        Set<String> knownIndicators = indicatorsOf(previous);
         Set<String> siblings = new HashSet<>();
         after.keySet().forEach(k -> siblings.add(baseName(k)));
         List<FileChange> changed = new ArrayList<>();

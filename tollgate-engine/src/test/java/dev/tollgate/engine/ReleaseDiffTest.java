@@ -8,12 +8,10 @@ import dev.tollgate.model.Finding;
 import dev.tollgate.model.Hashes;
 import dev.tollgate.model.NetworkIndicators;
 import dev.tollgate.model.PeSummary;
-import dev.tollgate.model.Report;
 import dev.tollgate.model.SectionInfo;
 import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureInfo;
 import dev.tollgate.model.SignatureStatus;
-import dev.tollgate.model.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +26,8 @@ class ReleaseDiffTest {
 
     @Test
     void matchesFilesByPathInsideTheRelease() {
-        Report old = report(file("rel-1/app.dll", 'a', 1000), file("rel-1/data.bin", 'b', 10));
-        Report now = report(file("rel-2/app.dll", 'a', 1000), file("rel-2/data.bin", 'c', 12));
+        List<FileRecord> old = report(file("rel-1/app.dll", 'a', 1000), file("rel-1/data.bin", 'b', 10));
+        List<FileRecord> now = report(file("rel-2/app.dll", 'a', 1000), file("rel-2/data.bin", 'c', 12));
 
         ReleaseDiff diff = ReleaseDiff.compare(old, List.of("rel-1"), now, List.of("rel-2"));
 
@@ -50,8 +48,8 @@ class ReleaseDiffTest {
 
     @Test
     void reportsMovesByContentHashNotAsAddAndRemove() {
-        Report old = report(file("r1/old-name.dll", 'a', 100));
-        Report now = report(file("r2/new-name.dll", 'a', 100), file("r2/extra.dll", 'd', 100));
+        List<FileRecord> old = report(file("r1/old-name.dll", 'a', 100));
+        List<FileRecord> now = report(file("r2/new-name.dll", 'a', 100), file("r2/extra.dll", 'd', 100));
 
         ReleaseDiff diff = ReleaseDiff.compare(old, List.of("r1"), now, List.of("r2"));
 
@@ -65,7 +63,7 @@ class ReleaseDiffTest {
 
     @Test
     void ranksNewExecutablesAboveNewDataFiles() {
-        Report old = report();
+        List<FileRecord> old = report();
         FileRecord exe = file("r2/a.dll", 'a', 10);
         FileRecord data = withType(file("r2/b.txt", 'b', 10), "text");
         ReleaseDiff diff = ReleaseDiff.compare(old, List.of("r1"), report(exe, data), List.of("r2"));
@@ -321,8 +319,8 @@ class ReleaseDiffTest {
         return diff.findings().stream().map(Finding::code).toList();
     }
 
-    private static Report report(FileRecord... files) {
-        return new Report("test", Verdict.ALLOW, List.of(files), List.of(), List.of());
+    private static List<FileRecord> report(FileRecord... files) {
+        return List.of(files);
     }
 
     private static FileRecord file(String path, char fill, long size) {
