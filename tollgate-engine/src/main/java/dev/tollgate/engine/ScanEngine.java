@@ -83,7 +83,7 @@ public final class ScanEngine {
      */
     public Report scan(List<Path> inputs) throws IOException {
         Vetted release = vetRelease(inputs);
-        Policy.Decision decision = options.policy().decide(release.findings());
+        Policy.Decision decision = options.policy().decide(release.files(), release.findings());
         return new Report(VERSION, decision.verdict(), release.files(), decision.findings(), decision.reasons());
     }
 
@@ -108,7 +108,7 @@ public final class ScanEngine {
         ReleaseDiff diff = ReleaseDiff.compare(old.files(), oldRoots, now.files(), newRoots);
         List<Finding> findings = new ArrayList<>(now.findings());
         findings.addAll(diff.findings());
-        Policy.Decision decision = options.policy().decide(findings);
+        Policy.Decision decision = options.policy().decide(now.files(), findings);
         return new Report(
                 VERSION,
                 decision.verdict(),
