@@ -51,6 +51,13 @@ public final class Main {
             }
             return EXIT_INTERNAL_ERROR;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli handles exceptions; an Error escapes it. Say what to do rather than dump a trace.
+            err.println("tollgate: out of memory; give the JVM more heap (JAVA_TOOL_OPTIONS=-Xmx...) or scan fewer"
+                    + " files at once (--threads)");
+            return EXIT_INTERNAL_ERROR;
+        }
     }
 }

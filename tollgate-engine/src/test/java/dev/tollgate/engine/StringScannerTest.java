@@ -38,8 +38,8 @@ class StringScannerTest {
     }
 
     @Test
-    void findsAsciiRunsOfAtLeastFiveCharacters() {
-        assertThat(scan(bytes(0, "abcd", 0, "hello world", 1, 2, "xyz!!"))).containsExactly("hello world", "xyz!!");
+    void findsAsciiRunsOfAtLeastFiveCharactersThatMayHoldAnIndicator() {
+        assertThat(scan(bytes(0, "a.cd", 0xff, "hello.world", 1, 2, "xyz::"))).containsExactly("hello.world", "xyz::");
     }
 
     @Test
@@ -61,15 +61,15 @@ class StringScannerTest {
 
     @Test
     void findsUtf16LeStringsAcrossEveryChunkBoundary() {
-        byte[] data = bytes(0x90, "S\0e\0t\0u\0p\0".getBytes(StandardCharsets.ISO_8859_1), 0x90, 0x90);
+        byte[] data = bytes(0x90, "S\0e\0t\0u\0p\0.\0".getBytes(StandardCharsets.ISO_8859_1), 0x90, 0x90);
         for (int split = 0; split <= data.length; split++) {
-            assertThat(scan(data, split)).as("split at %d", split).containsExactly("Setup");
+            assertThat(scan(data, split)).as("split at %d", split).containsExactly("Setup.");
         }
     }
 
     @Test
     void cutsHugeRunsIntoBoundedPieces() {
-        byte[] run = "A".repeat(StringScanner.MAX_LENGTH * 3 + 7).getBytes(StandardCharsets.US_ASCII);
+        byte[] run = "A.".repeat((StringScanner.MAX_LENGTH * 3 + 8) / 2).getBytes(StandardCharsets.US_ASCII);
 
         List<String> found = scan(run, 1000, 5000);
 
@@ -79,7 +79,12 @@ class StringScannerTest {
     }
 
     @Test
+    void dropsRunsThatCannotHoldAnIndicator() {
+        assertThat(scan(bytes(0, "GetProcAddress", 0, "kernel32.dll", 0))).containsExactly("kernel32.dll");
+    }
+
+    @Test
     void ignoresShortRuns() {
-        assertThat(scan(bytes("abcd", 0xff, "a\0b\0c\0d\0", 0xff, 0xff))).isEmpty();
+        assertThat(scan(bytes("ab.d", 0xff, "a\0.\0c\0d\0", 0xff, 0xff))).isEmpty();
     }
 }
