@@ -32,6 +32,7 @@ public final class Main {
         Terminal terminal = Terminal.detect(out, err);
         CommandLine cli = new CommandLine(new TollgateCommand(terminal));
         cli.addSubcommand(new ScanCommand(terminal));
+        cli.addSubcommand(new DiffCommand(terminal));
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
@@ -43,7 +44,7 @@ public final class Main {
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((e, command, parseResult) -> {
-            boolean debug = command.getCommand() instanceof ScanCommand scan && scan.debug();
+            boolean debug = command.getCommand() instanceof VettingCommand vetting && vetting.debug();
             err.println("tollgate: internal error: " + Terminal.oneLine(String.valueOf(e))
                     + (debug ? "" : " (run with --debug for the stack trace)"));
             if (debug) {

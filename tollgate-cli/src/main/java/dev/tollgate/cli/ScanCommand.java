@@ -1,30 +1,13 @@
 package dev.tollgate.cli;
 
-import dev.tollgate.engine.Policy;
-import dev.tollgate.engine.PolicyException;
-import dev.tollgate.engine.ReportWriter;
 import dev.tollgate.engine.ScanEngine;
-import dev.tollgate.engine.ScanOptions;
-import dev.tollgate.engine.ScanProgress;
-import dev.tollgate.engine.TrustAnchors;
 import dev.tollgate.model.Report;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code tollgate scan PATH...}: vets files and directories and prints the report (DESIGN.md, "CLI"). */
 @Command(
@@ -42,12 +25,7 @@ import picocli.CommandLine.Spec;
             "Exit codes: 0 allow, 3 hold, 4 block, 2 usage error, 1 internal error.",
             "Default policy: a critical finding blocks, a high one holds."
         })
-final class ScanCommand implements Callable<Integer> {
-
-    private final Terminal terminal;
-
-    @Spec
-    private CommandSpec spec;
+final class ScanCommand extends VettingCommand {
 
     @Parameters(
             paramLabel = "PATH",
@@ -56,146 +34,17 @@ final class ScanCommand implements Callable<Integer> {
                     + "reported, not followed.")
     private List<Path> paths = new ArrayList<>();
 
-    @Option(
-            names = "--trust",
-            paramLabel = "PEM",
-            description = "Trust this root certificate (PEM, may hold several). Repeatable.")
-    private List<Path> trust = new ArrayList<>();
-
-    @Option(
-            names = "--policy",
-            paramLabel = "FILE",
-            description = "Policy YAML: severity per finding code, which severities block and hold.")
-    private Path policy;
-
-    @Option(
-            names = "--format",
-            paramLabel = "FORMAT",
-            converter = ReportFormat.Converter.class,
-            defaultValue = "text",
-            description = "Report format: text, json or sarif (default: text).")
-    private ReportFormat format;
-
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "FILE",
-            description = "Write the report to FILE (atomically) instead of stdout.")
-    private Path output;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Files vetted at once (default: one per core).")
-    private Integer threads;
-
-    @Option(names = "--no-color", description = "No colour in the text report, even on a terminal.")
-    private boolean noColor;
-
-    @Option(names = "--debug", description = "Show stack traces on internal errors.")
-    private boolean debug;
-
     ScanCommand(Terminal terminal) {
-        this.terminal = terminal;
-    }
-
-    boolean debug() {
-        return debug;
+        super(terminal);
     }
 
     @Override
-    public Integer call() throws IOException {
-        ScanOptions options = ScanOptions.defaults();
-        if (threads != null) {
-            if (threads < 1 || threads > ScanOptions.MAX_THREADS) {
-                throw usage("--threads must be between 1 and " + ScanOptions.MAX_THREADS + ", got " + threads);
-            }
-            options = options.withThreads(threads);
-        }
-        if (output != null) {
-            Path dir = Optional.ofNullable(output.toAbsolutePath().getParent()).orElse(Path.of("."));
-            if (!Files.isDirectory(dir)) {
-                throw usage("--output " + output + ": directory " + dir + " does not exist");
-            }
-            if (Files.isDirectory(output)) { // also rules out writing "into" a directory by accident
-                throw usage("--output " + output + ": is a directory");
-            }
-        }
-        for (Path path : paths) {
-            if (!Files.exists(path)) {
-                throw usage("no such file or directory: " + path);
-            }
-        }
-        try {
-            options = options.withPolicy(policy == null ? Policy.defaults() : Policy.load(policy));
-        } catch (PolicyException e) {
-            throw usage(e.getMessage());
-        }
-        for (Path pem : trust) {
-            if (!Files.isRegularFile(pem)) {
-                throw usage("--trust " + pem + ": no such file");
-            }
-        }
-        try {
-            // The JDK's roots, the configured trust store ($TOLLGATE_TRUST_ROOTS or the XDG file) and --trust PEMs.
-            options = options.withTrust(TrustAnchors.standard(trust));
-        } catch (NoSuchFileException e) {
-            throw usage("trust store " + e.getFile() + ": " + (e.getReason() == null ? "no such file" : e.getReason()));
-        } catch (IOException e) {
-            throw usage("--trust " + Terminal.oneLine(String.valueOf(e.getMessage())));
-        }
-
-        ProgressBar bar = null;
-        if (terminal.errIsTerminal()) {
-            bar = new ProgressBar(terminal.err());
-            options = options.withProgress(bar);
-        } else {
-            options = options.withProgress(ScanProgress.NONE);
-        }
-
-        Report report;
-        try {
-            report = ScanEngine.create(options).scan(paths);
-        } catch (NoSuchFileException e) {
-            throw usage("no such file or directory: " + e.getFile());
-        } finally {
-            if (bar != null) {
-                bar.clear();
-            }
-        }
-
-        if (output == null) {
-            Writer writer = new OutputStreamWriter(terminal.out(), StandardCharsets.UTF_8);
-            render(report, writer, terminal.outIsTerminal() && terminal.colorWanted() && !noColor);
-            writer.flush();
-        } else {
-            try {
-                ReportFile.write(output, w -> render(report, w, false));
-            } catch (IOException e) {
-                terminal.err().println("tollgate: cannot write the report to " + output + ": " + reason(e));
-                return Main.EXIT_INTERNAL_ERROR;
-            }
-            terminal.err()
-                    .println("tollgate: " + report.verdict().label() + " ("
-                            + report.files().size() + " files, "
-                            + report.findings().size() + " findings); report written to " + output);
-        }
-        return switch (report.verdict()) {
-            case ALLOW -> Main.EXIT_ALLOW;
-            case HOLD -> Main.EXIT_HOLD;
-            case BLOCK -> Main.EXIT_BLOCK;
-        };
+    List<Path> inputs() {
+        return paths;
     }
 
-    private void render(Report report, Writer out, boolean color) throws IOException {
-        switch (format) {
-            case TEXT -> new TextReport(color).write(report, out);
-            case JSON -> ReportWriter.json().write(report, out);
-            case SARIF -> ReportWriter.sarif().write(report, out);
-        }
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
-    }
-
-    private static String reason(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    @Override
+    Report vet(ScanEngine engine) throws IOException {
+        return engine.scan(paths);
     }
 }

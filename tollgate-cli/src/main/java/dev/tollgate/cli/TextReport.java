@@ -64,6 +64,12 @@ final class TextReport {
                     .append('\n');
         }
 
+        if (report.diff().isPresent()) {
+            DiffReview.append(report, report.diff().get(), b);
+            out.write(b.toString());
+            return;
+        }
+
         long bytes = report.files().stream().mapToLong(FileRecord::size).sum();
         b.append('\n')
                 .append("Files (")

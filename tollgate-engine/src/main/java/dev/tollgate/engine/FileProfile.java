@@ -2,6 +2,7 @@ package dev.tollgate.engine;
 
 import dev.tollgate.model.Hashes;
 import dev.tollgate.model.NetworkIndicators;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Objects;
  *
  * @param indicatorsTruncated true when the file held more than {@link IndicatorExtractor#MAX_INDICATORS} indicators and
  *     the rest were dropped
+ * @param referencedFiles executable and library names the strings mention, lower-case, sorted
  */
 record FileProfile(
         long size,
@@ -17,11 +19,13 @@ record FileProfile(
         String type,
         double entropy,
         NetworkIndicators indicators,
-        boolean indicatorsTruncated) {
+        boolean indicatorsTruncated,
+        List<String> referencedFiles) {
 
     FileProfile {
         Objects.requireNonNull(hashes, "hashes");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(indicators, "indicators");
+        referencedFiles = List.copyOf(referencedFiles);
     }
 }

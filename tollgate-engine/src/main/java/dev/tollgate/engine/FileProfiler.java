@@ -7,6 +7,7 @@ import java.lang.foreign.ValueLayout;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Profiles a file in one streaming pass: the bytes are copied chunk by chunk from the (memory-mapped) view into one
@@ -25,7 +26,11 @@ final class FileProfiler {
         MessageDigest md5 = digest("MD5");
         long[] histogram = new long[256];
         IndicatorExtractor indicators = new IndicatorExtractor();
-        StringScanner strings = new StringScanner(indicators::accept);
+        FileNameCollector fileNames = new FileNameCollector();
+        StringScanner strings = new StringScanner(s -> {
+            indicators.accept(s);
+            fileNames.accept(s);
+        });
 
         MemorySegment segment = view.segment();
         long size = segment.byteSize();
@@ -52,7 +57,8 @@ final class FileProfiler {
                 FileTypes.detect(view),
                 entropy(histogram, size),
                 indicators.indicators(),
-                indicators.truncated());
+                indicators.truncated(),
+                List.copyOf(fileNames.names()));
     }
 
     /** Shannon entropy in bits per byte: 0 for constant data, 8 for uniformly random bytes. */

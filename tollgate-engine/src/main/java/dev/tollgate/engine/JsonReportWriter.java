@@ -1,6 +1,9 @@
 package dev.tollgate.engine;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.tollgate.model.ChangeKind;
+import dev.tollgate.model.DiffSection;
+import dev.tollgate.model.FileChange;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.NetworkIndicators;
@@ -46,10 +49,49 @@ final class JsonReportWriter implements ReportWriter {
                 writeFinding(g, finding);
             }
             g.writeEndArray();
+            if (report.diff().isPresent()) {
+                writeDiff(g, report.diff().get());
+            }
             g.writeEndObject();
         }
         out.write('\n');
         out.flush();
+    }
+
+    /**
+     * The {@code diff} section: the previous release, counts per kind, and each file that was added, removed, changed
+     * or moved with its old and new hashes; unchanged files are only counted.
+     */
+    private static void writeDiff(JsonGenerator g, DiffSection diff) throws IOException {
+        g.writeObjectFieldStart("diff");
+        JsonOutput.writeStrings(g, "previous", diff.previous());
+        g.writeObjectFieldStart("counts");
+        for (Map.Entry<ChangeKind, Long> e : diff.counts().entrySet()) {
+            g.writeNumberField(e.getKey().label(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeArrayFieldStart("changes");
+        for (FileChange c : diff.changes()) {
+            if (c.kind() == ChangeKind.UNCHANGED) {
+                continue;
+            }
+            g.writeStartObject();
+            g.writeStringField("kind", c.kind().label());
+            g.writeStringField("key", c.key());
+            if (c.previous().isPresent()) {
+                g.writeStringField("previousPath", c.previous().get().path());
+                g.writeStringField("previousSha256", c.previous().get().hashes().sha256());
+                g.writeNumberField("previousSize", c.previous().get().size());
+            }
+            if (c.next().isPresent()) {
+                g.writeStringField("path", c.next().get().path());
+                g.writeStringField("sha256", c.next().get().hashes().sha256());
+                g.writeNumberField("size", c.next().get().size());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     private static void writeFile(JsonGenerator g, FileRecord file) throws IOException {
@@ -68,6 +110,9 @@ final class JsonReportWriter implements ReportWriter {
         g.writeFieldName("entropy");
         JsonOutput.writeRounded(g, file.entropy());
         writeIndicators(g, file.indicators());
+        if (!file.referencedFiles().isEmpty()) {
+            JsonOutput.writeStrings(g, "referencedFiles", file.referencedFiles());
+        }
         if (file.pe().isPresent()) {
             writePe(g, file.pe().get());
         }

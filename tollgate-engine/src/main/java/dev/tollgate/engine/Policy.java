@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.Severity;
 import dev.tollgate.model.Verdict;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -42,29 +45,64 @@ import java.util.regex.Pattern;
  *   archive.*: high
  * block: [critical]        # optional, default [critical]
  * hold: [high]             # optional, default [high]; a severity cannot both block and hold
+ * signers:                 # optional: who must sign which files (pin by SHA-256 thumbprint or by issuer name)
+ *   - files: "*.dll"       # a glob; without "/" it matches the file name anywhere
+ *     thumbprints: [3f0a...64 hex digits]
+ *     issuers: ["CN=Orbit Code Signing CA, O=Orbit"]
+ * allow:                   # optional: accepted risks, lowered to info until they expire
+ *   - code: pe.overlay     # a code or a family such as archive.*
+ *     files: setup.exe
+ *     reason: "the NSIS installer stub carries its payload as an overlay"
+ *     expires: 2027-06-30
  * }</pre>
+ *
+ * A file matching a signer pin without a sound signature by a pinned certificate or issuer gets
+ * {@code policy.unexpected-signer} (high). An allowance past its expiry date no longer applies and is reported as
+ * {@code policy.allowance-expired} (low).
  *
  * Immutable and thread-safe.
  */
 public final class Policy {
 
-    private static final Set<String> KEYS = Set.of("severities", "block", "hold");
+    private static final Set<String> KEYS = Set.of("severities", "block", "hold", "signers", "allow");
     private static final Pattern CODE = Pattern.compile("[a-z0-9]+(\\.[a-z0-9-]+)+");
     private static final Pattern CODE_FAMILY = Pattern.compile("[a-z0-9]+(\\.[a-z0-9-]+)*\\.\\*");
     private static final long MAX_POLICY_BYTES = 1 << 20;
     private static final int MAX_FILES_NAMED = 3;
 
-    private static final Policy DEFAULT =
-            new Policy(Map.of(), EnumSet.of(Severity.CRITICAL), EnumSet.of(Severity.HIGH));
+    private static final Policy DEFAULT = new Policy(
+            Map.of(),
+            EnumSet.of(Severity.CRITICAL),
+            EnumSet.of(Severity.HIGH),
+            List.of(),
+            List.of(),
+            Clock.systemUTC());
 
     private final Map<String, Severity> overrides;
     private final Set<Severity> block;
     private final Set<Severity> hold;
+    private final List<SignerPin> signers;
+    private final List<Allowance> allowances;
+    private final Clock clock;
 
-    private Policy(Map<String, Severity> overrides, Set<Severity> block, Set<Severity> hold) {
+    private Policy(
+            Map<String, Severity> overrides,
+            Set<Severity> block,
+            Set<Severity> hold,
+            List<SignerPin> signers,
+            List<Allowance> allowances,
+            Clock clock) {
         this.overrides = Map.copyOf(overrides);
         this.block = Set.copyOf(block);
         this.hold = Set.copyOf(hold);
+        this.signers = List.copyOf(signers);
+        this.allowances = List.copyOf(allowances);
+        this.clock = clock;
+    }
+
+    /** This policy judging allowance expiry by {@code clock}'s date (UTC), for tests. */
+    Policy withClock(Clock newClock) {
+        return new Policy(overrides, block, hold, signers, allowances, Objects.requireNonNull(newClock, "clock"));
     }
 
     /** Blocks on critical findings, holds on high ones, keeps every severity as the analyzers propose. */
@@ -124,7 +162,8 @@ public final class Policy {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!KEYS.contains(key)) {
-                throw new PolicyException(source + ": unknown key '" + key + "' (expected severities, block or hold)");
+                throw new PolicyException(
+                        source + ": unknown key '" + key + "' (expected severities, block, hold, signers or allow)");
             }
         }
         Map<String, Severity> overrides = new LinkedHashMap<>();
@@ -151,7 +190,118 @@ public final class Policy {
                         source + ": severity '" + s.label() + "' is in both block and hold; keep it in one");
             }
         }
-        return new Policy(overrides, blockSet, holdSet);
+        return new Policy(
+                overrides,
+                blockSet,
+                holdSet,
+                signerPins(root.path("signers"), source),
+                allowances(root.path("allow"), source),
+                Clock.systemUTC());
+    }
+
+    private static List<SignerPin> signerPins(JsonNode node, String source) throws PolicyException {
+        List<SignerPin> pins = new ArrayList<>();
+        for (JsonNode entry : listOfMappings(node, "signers", source)) {
+            String at = "signers[" + pins.size() + "]";
+            requireOnly(entry, Set.of("files", "thumbprints", "issuers"), source, at);
+            try {
+                FileGlob files = FileGlob.parse(text(entry, "files", source, at));
+                Set<String> thumbprints = new java.util.HashSet<>();
+                for (String t : texts(entry, "thumbprints", source, at)) {
+                    thumbprints.add(SignerPin.normaliseThumbprint(t));
+                }
+                List<javax.security.auth.x500.X500Principal> issuers = new ArrayList<>();
+                for (String dn : texts(entry, "issuers", source, at)) {
+                    issuers.add(new javax.security.auth.x500.X500Principal(dn));
+                }
+                pins.add(new SignerPin(files, thumbprints, issuers));
+            } catch (IllegalArgumentException e) {
+                throw new PolicyException(source + ": " + at + ": " + e.getMessage());
+            }
+        }
+        return pins;
+    }
+
+    private static List<Allowance> allowances(JsonNode node, String source) throws PolicyException {
+        List<Allowance> result = new ArrayList<>();
+        for (JsonNode entry : listOfMappings(node, "allow", source)) {
+            String at = "allow[" + result.size() + "]";
+            requireOnly(entry, Set.of("code", "files", "reason", "expires"), source, at);
+            String code = text(entry, "code", source, at);
+            if (!CODE.matcher(code).matches() && !CODE_FAMILY.matcher(code).matches()) {
+                throw new PolicyException(source + ": " + at + ".code: '" + code + "' is not a finding code");
+            }
+            String expires = text(entry, "expires", source, at);
+            try {
+                result.add(new Allowance(
+                        code,
+                        FileGlob.parse(text(entry, "files", source, at)),
+                        text(entry, "reason", source, at),
+                        java.time.LocalDate.parse(expires)));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new PolicyException(
+                        source + ": " + at + ".expires: '" + expires + "' is not a date (YYYY-MM-DD)");
+            } catch (IllegalArgumentException e) {
+                throw new PolicyException(source + ": " + at + ": " + e.getMessage());
+            }
+        }
+        return result;
+    }
+
+    private static List<JsonNode> listOfMappings(JsonNode node, String key, String source) throws PolicyException {
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new PolicyException(source + ": '" + key + "' must be a list of mappings");
+        }
+        List<JsonNode> entries = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            if (!node.get(i).isObject()) {
+                throw new PolicyException(
+                        source + ": " + key + "[" + i + "] must be a mapping, found " + describe(node.get(i)));
+            }
+            entries.add(node.get(i));
+        }
+        return entries;
+    }
+
+    private static void requireOnly(JsonNode entry, Set<String> keys, String source, String at) throws PolicyException {
+        for (Iterator<String> it = entry.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!keys.contains(key)) {
+                throw new PolicyException(source + ": " + at + ": unknown key '" + key + "' (expected "
+                        + String.join(", ", new java.util.TreeSet<>(keys)) + ")");
+            }
+        }
+    }
+
+    private static String text(JsonNode entry, String key, String source, String at) throws PolicyException {
+        JsonNode v = entry.path(key);
+        if (!v.isTextual() && !v.isNumber()) {
+            throw new PolicyException(source + ": " + at + "." + key + ": expected text, found "
+                    + (v.isMissingNode() ? "nothing" : describe(v)));
+        }
+        return v.asText();
+    }
+
+    private static List<String> texts(JsonNode entry, String key, String source, String at) throws PolicyException {
+        JsonNode v = entry.path(key);
+        if (v.isMissingNode() || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray()) {
+            throw new PolicyException(source + ": " + at + "." + key + ": expected a list, found " + describe(v));
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            if (!v.get(i).isTextual()) {
+                throw new PolicyException(
+                        source + ": " + at + "." + key + "[" + i + "]: expected text, found " + describe(v.get(i)));
+            }
+            out.add(v.get(i).textValue());
+        }
+        return out;
     }
 
     /** The severity this policy gives a finding with {@code code} that an analyzer rated {@code proposed}. */
@@ -185,10 +335,47 @@ public final class Policy {
      * verdict, and one reason line per finding code that made the verdict stricter than allow.
      */
     public Decision decide(List<Finding> findings) {
-        List<Finding> rated = new ArrayList<>(findings.size());
-        for (Finding f : findings) {
+        return decide(List.of(), findings);
+    }
+
+    /**
+     * Applies this policy to a release: signer pins are checked against {@code files}, then severities are assigned,
+     * allowances lower what they cover, and the verdict follows.
+     */
+    public Decision decide(List<FileRecord> files, List<Finding> findings) {
+        List<Finding> all = new ArrayList<>(findings);
+        for (FileRecord file : files) {
+            for (SignerPin pin : signers) {
+                pin.check(file).ifPresent(all::add);
+            }
+        }
+        LocalDate today = LocalDate.now(clock);
+        List<Allowance> live = new ArrayList<>();
+        for (Allowance a : allowances) {
+            if (a.expiredOn(today)) {
+                all.add(new Finding(
+                        "policy.allowance-expired",
+                        Severity.LOW,
+                        a.files().pattern(),
+                        "the policy's allowance of " + a.code() + " for "
+                                + a.files().pattern() + " expired on " + a.expires() + " (" + a.reason()
+                                + "); review it",
+                        Map.of("code", a.code(), "expires", a.expires().toString(), "reason", a.reason())));
+            } else {
+                live.add(a);
+            }
+        }
+        List<Finding> rated = new ArrayList<>(all.size());
+        for (Finding f : all) {
             Severity s = severityOf(f.code(), f.severity());
-            rated.add(s == f.severity() ? f : f.withSeverity(s));
+            Finding r = s == f.severity() ? f : f.withSeverity(s);
+            for (Allowance a : live) {
+                if (a.covers(r)) {
+                    r = a.apply(r);
+                    break;
+                }
+            }
+            rated.add(r);
         }
         rated.sort(FINDING_ORDER);
         Verdict verdict = Verdict.ALLOW;

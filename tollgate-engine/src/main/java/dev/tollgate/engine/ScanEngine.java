@@ -1,6 +1,7 @@
 package dev.tollgate.engine;
 
 import dev.tollgate.formats.ByteView;
+import dev.tollgate.model.DiffSection;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.PeSummary;
@@ -81,6 +82,46 @@ public final class ScanEngine {
      * @throws IOException when an input's attributes cannot be read at all
      */
     public Report scan(List<Path> inputs) throws IOException {
+        Vetted release = vetRelease(inputs);
+        Policy.Decision decision = options.policy().decide(release.files(), release.findings());
+        return new Report(VERSION, decision.verdict(), release.files(), decision.findings(), decision.reasons());
+    }
+
+    /**
+     * Vets {@code next} as the successor of {@code previous}: the report is {@code next}'s scan report plus the
+     * {@code diff.*} findings of {@link ReleaseDiff} and a {@link DiffSection}. The previous release's own findings are
+     * not reported: it was approved before.
+     *
+     * @throws java.nio.file.NoSuchFileException when an input does not exist (checked before anything is scanned)
+     */
+    public Report diff(List<Path> previous, List<Path> next) throws IOException {
+        for (Path p : previous) {
+            Files.readAttributes(p, BasicFileAttributes.class); // fail fast on a missing input, before any work
+        }
+        for (Path p : next) {
+            Files.readAttributes(p, BasicFileAttributes.class);
+        }
+        Vetted old = vetRelease(previous);
+        Vetted now = vetRelease(next);
+        List<String> oldRoots = previous.stream().map(ScanEngine::reportPath).toList();
+        List<String> newRoots = next.stream().map(ScanEngine::reportPath).toList();
+        ReleaseDiff diff = ReleaseDiff.compare(old.files(), oldRoots, now.files(), newRoots);
+        List<Finding> findings = new ArrayList<>(now.findings());
+        findings.addAll(diff.findings());
+        Policy.Decision decision = options.policy().decide(now.files(), findings);
+        return new Report(
+                VERSION,
+                decision.verdict(),
+                now.files(),
+                decision.findings(),
+                decision.reasons(),
+                Optional.of(new DiffSection(oldRoots, diff.changes())));
+    }
+
+    /** The files of one release and the findings about them, before the policy. */
+    private record Vetted(List<FileRecord> files, List<Finding> findings) {}
+
+    private Vetted vetRelease(List<Path> inputs) throws IOException {
         List<Target> targets = new ArrayList<>();
         List<Finding> walkFindings = new ArrayList<>();
         Map<Path, BasicFileAttributes> roots = new LinkedHashMap<>();
@@ -99,8 +140,7 @@ public final class ScanEngine {
             findings.addAll(r.findings());
         }
         files.sort(Comparator.comparing(FileRecord::path));
-        Policy.Decision decision = options.policy().decide(findings);
-        return new Report(VERSION, decision.verdict(), files, decision.findings(), decision.reasons());
+        return new Vetted(files, findings);
     }
 
     /**
@@ -142,7 +182,8 @@ public final class ScanEngine {
                 profile.entropy(),
                 signatures,
                 profile.indicators(),
-                pe);
+                pe,
+                profile.referencedFiles());
         for (FileAnalyzer analyzer : options.analyzers()) {
             try {
                 findings.addAll(analyzer.analyze(record, content));

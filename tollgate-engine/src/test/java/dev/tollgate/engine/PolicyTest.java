@@ -95,7 +95,7 @@ class PolicyTest {
     void rejectsUnknownTopLevelKey() {
         assertThatThrownBy(() -> Policy.parse("blocks: [critical]\n", "p.yaml"))
                 .isInstanceOf(PolicyException.class)
-                .hasMessage("p.yaml: unknown key 'blocks' (expected severities, block or hold)");
+                .hasMessage("p.yaml: unknown key 'blocks' (expected severities, block, hold, signers or allow)");
     }
 
     @Test

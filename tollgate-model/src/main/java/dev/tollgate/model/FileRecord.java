@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param signatures every signature found, valid or not
  * @param indicators network indicators found in the file's strings
  * @param pe the PE summary when the file parsed as PE
+ * @param referencedFiles file names of executables and libraries its strings mention ({@code d3dcompiler_47.dll}),
+ *     lower-case, sorted, bounded; how a release diff sees a file that newly reaches for a sibling
  */
 public record FileRecord(
         String path,
@@ -24,7 +26,8 @@ public record FileRecord(
         double entropy,
         List<SignatureInfo> signatures,
         NetworkIndicators indicators,
-        Optional<PeSummary> pe) {
+        Optional<PeSummary> pe,
+        List<String> referencedFiles) {
 
     public FileRecord {
         Objects.requireNonNull(path, "path");
@@ -39,5 +42,19 @@ public record FileRecord(
             throw new IllegalArgumentException("entropy must be within 0..8: " + entropy);
         }
         signatures = List.copyOf(signatures);
+        referencedFiles = List.copyOf(referencedFiles);
+    }
+
+    /** A record without referenced file names, for files whose strings were not read. */
+    public FileRecord(
+            String path,
+            long size,
+            Hashes hashes,
+            String type,
+            double entropy,
+            List<SignatureInfo> signatures,
+            NetworkIndicators indicators,
+            Optional<PeSummary> pe) {
+        this(path, size, hashes, type, entropy, signatures, indicators, pe, List.of());
     }
 }
