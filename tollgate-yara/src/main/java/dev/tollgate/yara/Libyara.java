@@ -95,8 +95,14 @@ final class Libyara {
     // YR_SCAN_CONTEXT: the YR_MATCHES* array indexed by YR_STRING.idx sits after two uint64, two int, a uint64, five
     // pointers, YR_STOPWATCH (a 16-byte timespec union on Linux), RE_FIBER_POOL (24), RE_FAST_EXEC_POSITION_POOL (8)
     // and three bitmask pointers. sizeof 184.
+    static final long CONTEXT_RULES = 48;
     static final long CONTEXT_MATCHES = 160;
     static final long CONTEXT_SIZE = 184;
+
+    // YR_RULES: YR_ARENA*, three table pointers, four more pointers, then uint32 num_rules, num_strings,
+    // num_namespaces. sizeof 80.
+    static final long RULES_NUM_STRINGS = 68;
+    static final long RULES_SIZE = 80;
 
     // YR_MATCHES: YR_MATCH* head; YR_MATCH* tail; int32 count (24). YR_MATCH: int64 base; int64 offset;
     // int32 match_length; int32 data_length; data; prev; next; int32 chain_length; bool is_private (56).

@@ -33,9 +33,6 @@ final class ScanSession {
     // libyara's own ceiling (DEFAULT_MAX_STRINGS_PER_RULE); a walk longer than this means a layout mismatch.
     private static final int MAX_STRINGS_PER_RULE = 10_000;
     private static final int MAX_METAS_PER_RULE = 10_000;
-    private static final long RULES_NUM_STRINGS = 68;
-    private static final long CONTEXT_RULES = 48;
-    private static final long RULES_SIZE = 80;
 
     final List<YaraMatch> matches = new ArrayList<>();
     final Set<String> tooManyMatches = new LinkedHashSet<>();
@@ -127,8 +124,8 @@ final class ScanSession {
         if (first.address() == 0) {
             return false;
         }
-        MemorySegment rules = Libyara.pointer(context, CONTEXT_RULES).reinterpret(RULES_SIZE);
-        long numStrings = Integer.toUnsignedLong(rules.get(JAVA_INT, RULES_NUM_STRINGS));
+        MemorySegment rules = Libyara.pointer(context, Libyara.CONTEXT_RULES).reinterpret(Libyara.RULES_SIZE);
+        long numStrings = Integer.toUnsignedLong(rules.get(JAVA_INT, Libyara.RULES_NUM_STRINGS));
         MemorySegment matchTable =
                 Libyara.pointer(context, Libyara.CONTEXT_MATCHES).reinterpret(numStrings * Libyara.MATCHES_SIZE);
         MemorySegment all = first.reinterpret(Libyara.STRING_SIZE * MAX_STRINGS_PER_RULE);
