@@ -1,6 +1,7 @@
 package dev.tollgate.yara;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.ADDRESS_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -271,7 +272,7 @@ final class Libyara {
 
     /** The pointer stored at {@code offset} in the structure at {@code struct}. */
     static MemorySegment pointer(MemorySegment struct, long offset) {
-        return struct.get(ADDRESS, offset);
+        return struct.get(ADDRESS_UNALIGNED, offset);
     }
 
     /** A view of {@code size} bytes at {@code address}, or empty for NULL. */

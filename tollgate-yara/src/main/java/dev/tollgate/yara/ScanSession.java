@@ -1,9 +1,9 @@
 package dev.tollgate.yara;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.ADDRESS_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -17,6 +17,9 @@ import java.util.Set;
  * What one {@code yr_rules_scan_mem} call reported through its callback. libyara calls back on the scanning thread,
  * so the session is found through a thread-local rather than a pointer in {@code user_data}: one upcall stub then
  * serves every scan.
+ *
+ * <p>Reads use unaligned layouts: libyara allocates YR_MATCH records from its notebook allocator, which packs them
+ * without regard to alignment (a match at an odd address was seen in testing).
  *
  * <p>The callback must never throw into native code (the JVM would abort): every failure is caught, kept, and turned
  * into {@code CALLBACK_ERROR}, which makes libyara stop and return {@code ERROR_CALLBACK_ERROR}.
@@ -98,17 +101,17 @@ final class ScanSession {
         for (int i = 0; i < MAX_METAS_PER_RULE; i++) {
             MemorySegment m = all.asSlice(i * Libyara.META_SIZE, Libyara.META_SIZE);
             String key = Libyara.cString(Libyara.pointer(m, Libyara.META_IDENTIFIER), MAX_IDENTIFIER);
-            int type = m.get(JAVA_INT, Libyara.META_TYPE);
+            int type = m.get(JAVA_INT_UNALIGNED, Libyara.META_TYPE);
             Object value =
                     switch (type) {
-                        case Libyara.META_TYPE_INTEGER -> m.get(JAVA_LONG, Libyara.META_INTEGER);
-                        case Libyara.META_TYPE_BOOLEAN -> m.get(JAVA_LONG, Libyara.META_INTEGER) != 0;
+                        case Libyara.META_TYPE_INTEGER -> m.get(JAVA_LONG_UNALIGNED, Libyara.META_INTEGER);
+                        case Libyara.META_TYPE_BOOLEAN -> m.get(JAVA_LONG_UNALIGNED, Libyara.META_INTEGER) != 0;
                         case Libyara.META_TYPE_STRING ->
                             Libyara.cString(Libyara.pointer(m, Libyara.META_STRING), MAX_META_STRING);
                         default -> throw new IllegalStateException("unknown YR_META type " + type + " for " + key);
                     };
             metas.putIfAbsent(key, value);
-            if ((m.get(JAVA_INT, Libyara.META_FLAGS) & Libyara.META_FLAGS_LAST_IN_RULE) != 0) {
+            if ((m.get(JAVA_INT_UNALIGNED, Libyara.META_FLAGS) & Libyara.META_FLAGS_LAST_IN_RULE) != 0) {
                 return metas;
             }
         }
@@ -125,15 +128,15 @@ final class ScanSession {
             return false;
         }
         MemorySegment rules = Libyara.pointer(context, Libyara.CONTEXT_RULES).reinterpret(Libyara.RULES_SIZE);
-        long numStrings = Integer.toUnsignedLong(rules.get(JAVA_INT, Libyara.RULES_NUM_STRINGS));
+        long numStrings = Integer.toUnsignedLong(rules.get(JAVA_INT_UNALIGNED, Libyara.RULES_NUM_STRINGS));
         MemorySegment matchTable =
                 Libyara.pointer(context, Libyara.CONTEXT_MATCHES).reinterpret(numStrings * Libyara.MATCHES_SIZE);
         MemorySegment all = first.reinterpret(Libyara.STRING_SIZE * MAX_STRINGS_PER_RULE);
         boolean truncated = false;
         for (int i = 0; i < MAX_STRINGS_PER_RULE; i++) {
             MemorySegment s = all.asSlice(i * Libyara.STRING_SIZE, Libyara.STRING_SIZE);
-            int flags = s.get(JAVA_INT, Libyara.STRING_FLAGS);
-            long idx = Integer.toUnsignedLong(s.get(JAVA_INT, Libyara.STRING_IDX));
+            int flags = s.get(JAVA_INT_UNALIGNED, Libyara.STRING_FLAGS);
+            long idx = Integer.toUnsignedLong(s.get(JAVA_INT_UNALIGNED, Libyara.STRING_IDX));
             if (idx >= numStrings) {
                 throw new IllegalStateException("string index " + idx + " beyond the " + numStrings + " strings");
             }
@@ -148,7 +151,7 @@ final class ScanSession {
     }
 
     private static boolean readMatches(MemorySegment string, MemorySegment matches, List<YaraStringMatch> out) {
-        int count = matches.get(JAVA_INT, Libyara.MATCHES_COUNT);
+        int count = matches.get(JAVA_INT_UNALIGNED, Libyara.MATCHES_COUNT);
         MemorySegment match = Libyara.pointer(matches, Libyara.MATCHES_HEAD);
         if (count <= 0 || match.address() == 0) {
             return false;
@@ -162,11 +165,12 @@ final class ScanSession {
                 if (taken == YaraRules.MAX_MATCHES_PER_STRING || out.size() == YaraRules.MAX_MATCHES_PER_RULE) {
                     return true;
                 }
-                long offset = m.get(JAVA_LONG, Libyara.MATCH_BASE) + m.get(JAVA_LONG, Libyara.MATCH_OFFSET);
-                out.add(new YaraStringMatch(identifier, offset, m.get(JAVA_INT, Libyara.MATCH_LENGTH)));
+                long offset = m.get(JAVA_LONG_UNALIGNED, Libyara.MATCH_BASE)
+                        + m.get(JAVA_LONG_UNALIGNED, Libyara.MATCH_OFFSET);
+                out.add(new YaraStringMatch(identifier, offset, m.get(JAVA_INT_UNALIGNED, Libyara.MATCH_LENGTH)));
                 taken++;
             }
-            match = m.get(ADDRESS, Libyara.MATCH_NEXT);
+            match = m.get(ADDRESS_UNALIGNED, Libyara.MATCH_NEXT);
         }
         return false;
     }

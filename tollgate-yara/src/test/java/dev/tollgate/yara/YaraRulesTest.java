@@ -124,6 +124,29 @@ class YaraRulesTest {
     }
 
     @Test
+    void readsMatchesThatLibyaraStoresAtUnalignedAddresses() throws Exception {
+        // Bug found in testing: libyara packs YR_MATCH records (followed by the matched bytes) in its notebook
+        // allocator, so after an odd-length match the next record sits at an odd address.
+        String text = " abc 10.0.0.1 abcde 10.0.0.22 abc ";
+        try (YaraRules rules = YaraRules.builder()
+                .addSource(
+                        "odd",
+                        "rule odd { strings: $a = \"abc\" $b = \"10.0.0.1\" $c = \"abcde\" condition: any of them }")
+                .compile()) {
+            YaraMatch m = rules.scan(bytes(text.getBytes(StandardCharsets.US_ASCII)), TIMEOUT)
+                    .getFirst();
+
+            assertThat(m.strings())
+                    .containsExactly(
+                            new YaraStringMatch("$a", 1, 3),
+                            new YaraStringMatch("$a", 14, 3),
+                            new YaraStringMatch("$a", 30, 3),
+                            new YaraStringMatch("$b", 5, 8),
+                            new YaraStringMatch("$c", 14, 5));
+        }
+    }
+
+    @Test
     void peModuleSeesImports() throws Exception {
         byte[] exe = Files.readAllBytes(path("tiny.exe"));
 
