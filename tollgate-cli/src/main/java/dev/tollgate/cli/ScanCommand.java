@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -83,6 +84,9 @@ final class ScanCommand implements Callable<Integer> {
             description = "Write the report to FILE (atomically) instead of stdout.")
     private Path output;
 
+    @Mixin
+    private YaraOptions yara = new YaraOptions();
+
     @Option(names = "--threads", paramLabel = "N", description = "Files vetted at once (default: one per core).")
     private Integer threads;
 
@@ -102,6 +106,14 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try {
+            return vet();
+        } finally {
+            yara.close();
+        }
+    }
+
+    private Integer vet() throws IOException {
         ScanOptions options = ScanOptions.defaults();
         if (threads != null) {
             if (threads < 1 || threads > ScanOptions.MAX_THREADS) {
@@ -138,6 +150,8 @@ final class ScanCommand implements Callable<Integer> {
         }
         // Until the Authenticode work adds a factory that also reads the JDK's and configured roots.
         options = options.withTrust(TrustAnchors.of(roots));
+        options = options.withAnalyzers(
+                yara.analyzer(spec.commandLine(), terminal.err()).stream().toList());
 
         ProgressBar bar = null;
         if (terminal.errIsTerminal()) {

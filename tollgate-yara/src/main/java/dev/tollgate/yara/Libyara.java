@@ -185,11 +185,14 @@ final class Libyara {
                 Arena.global());
     }
 
-    /** The process-wide binding, loading {@value #LIBRARY} on first use. */
+    /**
+     * The process-wide binding, loading {@value #LIBRARY} on first use (or the library named by the system property
+     * {@code tollgate.libyara}, so that tests and packagers can point at another build or at none).
+     */
     static Libyara get() throws YaraUnavailableException {
         synchronized (LOAD_LOCK) {
             if (loaded == null) {
-                loaded = load(LIBRARY);
+                loaded = load(System.getProperty("tollgate.libyara", LIBRARY));
             }
             return loaded;
         }

@@ -23,8 +23,9 @@ import java.util.Optional;
  * <p>Severity comes from the rule's metadata, {@code severity} first, then {@code score} (see {@link #severityOf});
  * without either, a match is {@code high}, as the default policy expects.
  *
- * <p>A scan that fails or times out on a file throws {@link AnalysisException} naming the file and libyara's error
- * code, so the engine holds the scan rather than report the file clean. Thread-safe.
+ * <p>A scan that fails or times out on a file throws {@link AnalysisException} with libyara's error code name (the
+ * engine's {@code analysis.failed} finding adds the file), so the scan is held rather than the file reported clean.
+ * Thread-safe.
  */
 public final class YaraAnalyzer implements FileAnalyzer {
 
@@ -70,7 +71,7 @@ public final class YaraAnalyzer implements FileAnalyzer {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(content, "content");
         if (rules.isEmpty()) {
-            throw new AnalysisException(file.path() + ": YARA rules not run: " + unavailable);
+            throw new AnalysisException("YARA rules not run: " + unavailable);
         }
         List<YaraMatch> matches;
         try {

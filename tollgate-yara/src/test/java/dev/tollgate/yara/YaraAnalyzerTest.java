@@ -107,7 +107,7 @@ class YaraAnalyzerTest {
 
         assertThatThrownBy(() -> analyzer.analyze(record("app.exe", 1), ByteView.of(new byte[1])))
                 .isInstanceOf(AnalysisException.class)
-                .hasMessageStartingWith("app.exe: YARA rules not run: ")
+                .hasMessageStartingWith("YARA rules not run: ")
                 .hasMessageContaining("install libyara9");
     }
 
