@@ -238,6 +238,19 @@ class YaraRulesTest {
     }
 
     @Test
+    void resolvesIncludesRelativeToTheIncludingFile() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("set/common"));
+        Files.writeString(dir.resolve("strings.yar"), "rule included { condition: true }\n");
+        Path index = Files.writeString(tmp.resolve("set/index.yar"), "include \"common/strings.yar\"\n");
+
+        try (YaraRules rules = YaraRules.compile(List.of(index))) {
+            assertThat(rules.scan(bytes(new byte[1]), TIMEOUT))
+                    .extracting(YaraMatch::rule)
+                    .containsExactly("included");
+        }
+    }
+
+    @Test
     void allowsTheSameRuleNameInTwoFiles() throws Exception {
         Path a = Files.writeString(tmp.resolve("a.yar"), "rule same { condition: true }\n");
         Path b = Files.writeString(tmp.resolve("b.yar"), "rule same { condition: true }\n");
