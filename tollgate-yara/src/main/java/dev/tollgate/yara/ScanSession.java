@@ -7,8 +7,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +38,8 @@ final class ScanSession {
     private static final int MAX_METAS_PER_RULE = 10_000;
 
     final List<YaraMatch> matches = new ArrayList<>();
-    final Set<String> tooManyMatches = new LinkedHashSet<>();
+    // Addresses of the YR_STRINGs whose matches libyara stopped recording (YR_MAX_STRING_MATCHES).
+    final Set<Long> tooManyMatches = new HashSet<>();
     Throwable failure;
 
     /** Runs {@code scan} with this session receiving the callbacks of the current thread. */
@@ -64,13 +65,14 @@ final class ScanSession {
         }
         try {
             if (message == Libyara.CALLBACK_MSG_RULE_MATCHING) {
-                session.matches.add(
-                        readRule(context.reinterpret(Libyara.CONTEXT_SIZE), data.reinterpret(Libyara.RULE_SIZE)));
+                session.matches.add(readRule(
+                        context.reinterpret(Libyara.CONTEXT_SIZE),
+                        data.reinterpret(Libyara.RULE_SIZE),
+                        session.tooManyMatches));
             } else if (message == Libyara.CALLBACK_MSG_TOO_MANY_MATCHES) {
-                // data is the YR_STRING whose matches libyara stopped recording; the scan goes on without them.
-                MemorySegment string = data.reinterpret(Libyara.STRING_SIZE);
-                session.tooManyMatches.add(
-                        Libyara.cString(Libyara.pointer(string, Libyara.STRING_IDENTIFIER), MAX_IDENTIFIER));
+                // data is the YR_STRING whose matches libyara stops recording; the scan goes on without them, and the
+                // rules using that string report truncated evidence.
+                session.tooManyMatches.add(data.address());
             }
             return Libyara.CALLBACK_CONTINUE;
         } catch (Throwable t) {
@@ -79,7 +81,7 @@ final class ScanSession {
         }
     }
 
-    private static YaraMatch readRule(MemorySegment context, MemorySegment rule) {
+    private static YaraMatch readRule(MemorySegment context, MemorySegment rule, Set<Long> tooManyMatches) {
         String identifier = Libyara.cString(Libyara.pointer(rule, Libyara.RULE_IDENTIFIER), MAX_IDENTIFIER);
         String namespace = Libyara.struct(Libyara.pointer(rule, Libyara.RULE_NS), 16)
                 .map(ns -> Libyara.cString(Libyara.pointer(ns, Libyara.NAMESPACE_NAME), MAX_IDENTIFIER))
@@ -87,7 +89,7 @@ final class ScanSession {
         List<String> tags = Libyara.cStringList(Libyara.pointer(rule, Libyara.RULE_TAGS), MAX_TAGS, MAX_IDENTIFIER);
         Map<String, Object> meta = readMetas(Libyara.pointer(rule, Libyara.RULE_METAS));
         List<YaraStringMatch> strings = new ArrayList<>();
-        boolean truncated = readStrings(context, Libyara.pointer(rule, Libyara.RULE_STRINGS), strings);
+        boolean truncated = readStrings(context, Libyara.pointer(rule, Libyara.RULE_STRINGS), strings, tooManyMatches);
         return new YaraMatch(identifier, namespace, tags, meta, strings, truncated);
     }
 
@@ -121,9 +123,11 @@ final class ScanSession {
     /**
      * Walks the rule's YR_STRING array (rules.h {@code yr_rule_strings_foreach}) and, for each, the match list the
      * scan context keeps at {@code context->matches[string->idx]} (rules.h {@code yr_string_matches_foreach}),
-     * skipping private strings and matches. Returns true when matches were left out to respect the bounds.
+     * skipping private strings and matches. Returns true when matches were left out to respect the bounds, or libyara
+     * stopped recording a string's matches ({@code CALLBACK_MSG_TOO_MANY_MATCHES}).
      */
-    private static boolean readStrings(MemorySegment context, MemorySegment first, List<YaraStringMatch> out) {
+    private static boolean readStrings(
+            MemorySegment context, MemorySegment first, List<YaraStringMatch> out, Set<Long> tooManyMatches) {
         if (first.address() == 0) {
             return false;
         }
@@ -140,6 +144,7 @@ final class ScanSession {
             if (idx >= numStrings) {
                 throw new IllegalStateException("string index " + idx + " beyond the " + numStrings + " strings");
             }
+            truncated |= tooManyMatches.contains(s.address());
             if ((flags & Libyara.STRING_FLAGS_PRIVATE) == 0) {
                 truncated |= readMatches(s, matchTable.asSlice(idx * Libyara.MATCHES_SIZE, Libyara.MATCHES_SIZE), out);
             }

@@ -56,6 +56,21 @@ class YaraScanIT {
     }
 
     @Test
+    void marksEvidenceTruncatedWhenLibyaraStopsRecordingMatches() throws Exception {
+        // libyara keeps at most YR_MAX_STRING_MATCHES (1000000) matches per string, then reports
+        // CALLBACK_MSG_TOO_MANY_MATCHES and goes on without them.
+        try (YaraRules rules = YaraRules.builder()
+                .addSource("many", "rule many { strings: $z = { 00 00 } condition: $z }")
+                .compile()) {
+            YaraMatch m = rules.scan(bytes(new byte[1_100_000]), Duration.ofSeconds(60))
+                    .getFirst();
+
+            assertThat(m.truncated()).isTrue();
+            assertThat(m.strings()).hasSize(YaraRules.MAX_MATCHES_PER_STRING);
+        }
+    }
+
+    @Test
     void scansFromMoreThreadsThanYrMaxThreadsOnOneRuleSet() throws Exception {
         int threads = 48; // above the YR_MAX_THREADS (32) of libyara 3.x, which 4.2 no longer enforces
         int perThread = 200;
