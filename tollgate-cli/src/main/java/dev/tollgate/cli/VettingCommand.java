@@ -1,5 +1,6 @@
 package dev.tollgate.cli;
 
+import dev.tollgate.engine.FileAnalyzer;
 import dev.tollgate.engine.Policy;
 import dev.tollgate.engine.PolicyException;
 import dev.tollgate.engine.ReportWriter;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -61,6 +63,12 @@ abstract class VettingCommand implements Callable<Integer> {
             description = "Write the report to FILE (atomically) instead of stdout.")
     private Path output;
 
+    @Mixin
+    private YaraOptions yara = new YaraOptions();
+
+    @Mixin
+    private IntelOptions intel = new IntelOptions();
+
     @Option(names = "--threads", paramLabel = "N", description = "Files vetted at once (default: one per core).")
     private Integer threads;
 
@@ -86,6 +94,14 @@ abstract class VettingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try {
+            return run();
+        } finally {
+            yara.close();
+        }
+    }
+
+    private Integer run() throws IOException {
         ScanOptions options = ScanOptions.defaults();
         if (threads != null) {
             if (threads < 1 || threads > ScanOptions.MAX_THREADS) {
@@ -125,6 +141,10 @@ abstract class VettingCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw usage("--trust " + Terminal.oneLine(String.valueOf(e.getMessage())));
         }
+
+        List<FileAnalyzer> analyzers = new ArrayList<>(intel.analyzers(terminal.err(), spec));
+        yara.analyzer(spec.commandLine(), terminal.err()).ifPresent(analyzers::add);
+        options = options.withAnalyzers(analyzers);
 
         ProgressBar bar = null;
         if (terminal.errIsTerminal()) {

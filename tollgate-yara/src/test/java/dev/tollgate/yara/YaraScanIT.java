@@ -1,0 +1,145 @@
+package dev.tollgate.yara;
+
+import static dev.tollgate.yara.TestData.TAG;
+import static dev.tollgate.yara.TestData.bytes;
+import static dev.tollgate.yara.TestData.path;
+import static dev.tollgate.yara.TestData.withAt;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tollgate.engine.AnalysisException;
+import dev.tollgate.formats.ByteView;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Slower checks: timeouts, many threads on one set of rules, and no native leak across many cycles. */
+@SuppressWarnings("restricted") // mallinfo2 through FFM, to measure native memory
+class YaraScanIT {
+
+    private static final String SLOW_RULE =
+            "rule slow { condition: for all i in (0..filesize - 1) : ( for all j in (0..7) : (uint8(i) + j < 300) ) }";
+
+    @Test
+    void reportsATimeoutInsteadOfDroppingTheFile() throws Exception {
+        try (YaraRules rules = YaraRules.builder().addSource("slow", SLOW_RULE).compile()) {
+            byte[] data = new byte[16_000_000];
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> rules.scan(bytes(data), Duration.ofSeconds(1)))
+                    .isInstanceOfSatisfying(YaraScanException.class, e -> {
+                        assertThat(e.isTimeout()).isTrue();
+                        assertThat(e.errorName()).isEqualTo("ERROR_SCAN_TIMEOUT");
+                    })
+                    .hasMessage("scan timed out after 1 s (ERROR_SCAN_TIMEOUT)");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+
+            assertThatThrownBy(() -> YaraAnalyzer.of(rules, Duration.ofMillis(300))
+                            .analyze(YaraAnalyzerTest.record("big.bin", data.length), ByteView.of(data)))
+                    .isInstanceOf(AnalysisException.class)
+                    .hasMessage("scan timed out after 1 s (ERROR_SCAN_TIMEOUT)");
+        }
+    }
+
+    @Test
+    void marksEvidenceTruncatedWhenLibyaraStopsRecordingMatches() throws Exception {
+        // libyara keeps at most YR_MAX_STRING_MATCHES (1000000) matches per string, then reports
+        // CALLBACK_MSG_TOO_MANY_MATCHES and goes on without them.
+        try (YaraRules rules = YaraRules.builder()
+                .addSource("many", "rule many { strings: $z = { 00 00 } condition: $z }")
+                .compile()) {
+            YaraMatch m = rules.scan(bytes(new byte[1_100_000]), Duration.ofSeconds(60))
+                    .getFirst();
+
+            assertThat(m.truncated()).isTrue();
+            assertThat(m.strings()).hasSize(YaraRules.MAX_MATCHES_PER_STRING);
+        }
+    }
+
+    @Test
+    void scansFromMoreThreadsThanYrMaxThreadsOnOneRuleSet() throws Exception {
+        int threads = 48; // above the YR_MAX_THREADS (32) of libyara 3.x, which 4.2 no longer enforces
+        int perThread = 200;
+        try (YaraRules rules = YaraRules.compile(List.of(path("rules/tag.yar")));
+                ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int seed = t;
+                results.add(pool.submit(() -> {
+                    int checked = 0;
+                    for (int i = 0; i < perThread; i++) {
+                        int offset = (seed * 131 + i * 17) % 4000;
+                        List<YaraMatch> m = rules.scan(bytes(withAt(4096, TAG, offset)), Duration.ofSeconds(30));
+                        assertThat(m).singleElement().satisfies(x -> assertThat(x.strings())
+                                .containsExactly(new YaraStringMatch("$tag", offset, 8)));
+                        assertThat(rules.scan(bytes(new byte[4096]), Duration.ofSeconds(30)))
+                                .isEmpty();
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            for (Future<Integer> f : results) {
+                assertThat(f.get()).isEqualTo(perThread);
+            }
+        }
+    }
+
+    @Test
+    void compilingScanningAndClosingRepeatedlyDoesNotLeak(@org.junit.jupiter.api.io.TempDir Path tmp) throws Throwable {
+        Path saved = tmp.resolve("saved.tgyc");
+        try (YaraRules rules = YaraRules.compile(List.of(path("rules/modules.yar")))) {
+            rules.save(saved);
+        }
+        byte[] exe = Files.readAllBytes(path("tiny.exe"));
+        Runnable cycle = () -> {
+            try (YaraRules a = YaraRules.compile(List.of(path("rules/tag.yar"), path("rules/modules.yar")));
+                    YaraRules b = YaraRules.load(saved)) {
+                assertThat(a.scan(bytes(exe), Duration.ofSeconds(10))).hasSize(1);
+                assertThat(b.scan(bytes(exe), Duration.ofSeconds(10))).hasSize(1);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        for (int i = 0; i < 300; i++) {
+            cycle.run();
+        }
+        long before = mallocInUse();
+        for (int i = 0; i < 3000; i++) {
+            cycle.run();
+        }
+        long grown = mallocInUse() - before;
+        // What libyara allocates comes from malloc; the Java heap does not, so glibc's count of bytes in use measures
+        // libyara alone (plus a little JVM bookkeeping). A cycle allocates far more than 1 KiB natively (two rule
+        // sets, an Aho-Corasick automaton, the pe module's objects): 3000 leaking cycles would grow it by MiBs.
+        assertThat(grown).as("malloc bytes in use, growth").isLessThan(3000 * 1024L);
+    }
+
+    /** glibc {@code mallinfo2()}: {@code uordblks} (bytes in use in the heap) plus {@code hblkhd} (mmapped chunks). */
+    private static long mallocInUse() throws Throwable {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle mallinfo2 = linker.downcallHandle(
+                linker.defaultLookup().find("mallinfo2").orElseThrow(),
+                FunctionDescriptor.of(MemoryLayout.structLayout(java.util.stream.IntStream.range(0, 10)
+                        .mapToObj(i -> ValueLayout.JAVA_LONG.withName("f" + i))
+                        .toArray(MemoryLayout[]::new))));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = (MemorySegment) mallinfo2.invokeExact((SegmentAllocator) arena);
+            return info.getAtIndex(ValueLayout.JAVA_LONG, 7) + info.getAtIndex(ValueLayout.JAVA_LONG, 4);
+        }
+    }
+}

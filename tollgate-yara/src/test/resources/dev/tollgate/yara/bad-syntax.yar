@@ -1,0 +1,7 @@
+rule good
+{
+    strings:
+        $a = "abc"
+    condition:
+        $a and
+}

@@ -1,0 +1,1 @@
+rule two { condition: true }
