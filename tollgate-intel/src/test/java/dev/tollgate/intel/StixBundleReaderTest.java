@@ -68,7 +68,7 @@ class StixBundleReaderTest {
         FeedProblem problem = feed.summary().problems().getFirst();
         assertThat(problem.position()).isEqualTo("176:5");
         assertThat(problem.toString())
-                .startsWith(TestFeeds.resource("3cx-bundle.json") + ":176:5: indicator: SHA-256 must be 64 hex digits")
+                .startsWith(TestFeeds.resource("3cx-bundle.json") + ":176:5: SHA-256 must be 64 hex digits")
                 .contains("not-a-hash");
     }
 
