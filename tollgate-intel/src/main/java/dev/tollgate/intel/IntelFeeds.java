@@ -64,18 +64,25 @@ public final class IntelFeeds {
                         feed, "", size + " bytes, over the limit of " + limits.maxFileBytes() + " bytes");
             }
             FeedFormat format = detect(file, feed);
-            FeedContext context = new FeedContext(feed, format, now, limits, sink);
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-                switch (format) {
-                    case STIX, MISP -> readJson(in, context);
-                    case CSV -> CsvFeedReader.read(utf8(in), context);
-                }
+                return read(feed, format, in, now, limits, sink);
             }
-            return context.summary();
         } catch (IOException e) {
             throw new IntelFeedException(
                     feed, "", "cannot read: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+    }
+
+    /** Reads a feed of a known format from a stream; the fuzz tests enter here. */
+    static FeedSummary read(
+            String feed, FeedFormat format, InputStream in, Instant now, FeedLimits limits, Consumer<Indicator> sink)
+            throws IOException, IntelFeedException {
+        FeedContext context = new FeedContext(feed, format, now, limits, sink);
+        switch (format) {
+            case STIX, MISP -> readJson(in, context);
+            case CSV -> CsvFeedReader.read(utf8(in), context);
+        }
+        return context.summary();
     }
 
     /** Reads every feed into one index; the first feed that cannot be read stops the load. */
