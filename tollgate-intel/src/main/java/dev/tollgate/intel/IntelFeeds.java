@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -97,7 +98,13 @@ public final class IntelFeeds {
 
     private static void readJson(InputStream in, FeedContext context) throws IOException, IntelFeedException {
         ObjectMapper mapper = JsonFeeds.mapper(context.limits());
-        try (JsonParser parser = mapper.createParser(in)) {
+        JsonParser created;
+        try {
+            created = mapper.createParser(in);
+        } catch (CharConversionException e) {
+            throw new IntelFeedException(context.feed(), "1:1", "not valid JSON text: " + firstLine(e.getMessage()));
+        }
+        try (JsonParser parser = created) {
             try {
                 if (context.format() == FeedFormat.STIX) {
                     StixBundleReader.read(parser, context);
@@ -109,6 +116,12 @@ public final class IntelFeeds {
                         context.feed(),
                         JsonFeeds.position(parser.currentLocation()),
                         "over a limit: " + firstLine(e.getOriginalMessage()));
+            } catch (CharConversionException e) {
+                // Jackson guesses UTF-16/32 from the first bytes; a feed that then breaks off mid-character is not text
+                throw new IntelFeedException(
+                        context.feed(),
+                        JsonFeeds.position(parser.currentLocation()),
+                        "not valid JSON text: " + firstLine(e.getMessage()));
             } catch (JsonProcessingException e) {
                 String position =
                         JsonFeeds.position(e.getLocation() != null ? e.getLocation() : parser.currentLocation());
