@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -62,6 +63,9 @@ final class ScanCommand implements Callable<Integer> {
             paramLabel = "PEM",
             description = "Trust this root certificate (PEM, may hold several). Repeatable.")
     private List<Path> trust = new ArrayList<>();
+
+    @Mixin
+    private IntelOptions intel = new IntelOptions();
 
     @Option(
             names = "--policy",
@@ -138,6 +142,7 @@ final class ScanCommand implements Callable<Integer> {
         }
         // Until the Authenticode work adds a factory that also reads the JDK's and configured roots.
         options = options.withTrust(TrustAnchors.of(roots));
+        options = options.withAnalyzers(intel.analyzers(terminal.err(), spec));
 
         ProgressBar bar = null;
         if (terminal.errIsTerminal()) {

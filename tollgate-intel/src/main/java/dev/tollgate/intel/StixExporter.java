@@ -9,6 +9,7 @@ import dev.tollgate.model.Finding;
 import dev.tollgate.model.Report;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Writer;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -61,6 +62,13 @@ public final class StixExporter {
 
     /** Writes the bundle as UTF-8 JSON; does not close {@code out}. */
     public void write(Report report, OutputStream out) throws IOException {
+        mapper.writer()
+                .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .writeValue(out, bundle(report));
+    }
+
+    /** Writes the bundle as JSON text; does not close {@code out}. */
+    public void write(Report report, Writer out) throws IOException {
         mapper.writer()
                 .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .writeValue(out, bundle(report));
