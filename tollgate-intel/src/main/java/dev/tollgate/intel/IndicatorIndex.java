@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -81,7 +82,7 @@ public final class IndicatorIndex {
         if (!algorithm.isFileHash()) {
             throw new IllegalArgumentException("not a file digest type: " + algorithm);
         }
-        String key = hex.toLowerCase(java.util.Locale.ROOT);
+        String key = hex.toLowerCase(Locale.ROOT);
         return hits(algorithm, key, digests.get(algorithm).lookup(key));
     }
 

@@ -1,5 +1,6 @@
 package dev.tollgate.intel;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -62,16 +63,12 @@ public final class StixExporter {
 
     /** Writes the bundle as UTF-8 JSON; does not close {@code out}. */
     public void write(Report report, OutputStream out) throws IOException {
-        mapper.writer()
-                .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-                .writeValue(out, bundle(report));
+        mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, bundle(report));
     }
 
     /** Writes the bundle as JSON text; does not close {@code out}. */
     public void write(Report report, Writer out) throws IOException {
-        mapper.writer()
-                .without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-                .writeValue(out, bundle(report));
+        mapper.writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, bundle(report));
     }
 
     /** The bundle as a JSON tree. */
