@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,15 +115,20 @@ final class IntelExportCommand implements Callable<Integer> {
         } catch (PolicyException e) {
             throw usage(e.getMessage());
         }
-        List<X509Certificate> roots = new ArrayList<>();
         for (Path pem : trust) {
-            try {
-                roots.addAll(PemCertificates.load(pem));
-            } catch (PemCertificates.PemException e) {
-                throw usage("--trust " + e.getMessage());
+            if (!Files.isRegularFile(pem)) {
+                throw usage("--trust " + pem + ": no such file");
             }
         }
-        options = options.withTrust(TrustAnchors.of(roots)).withAnalyzers(intel.analyzers(terminal.err(), spec));
+        try {
+            // the same anchors as scan: the JDK's roots, the configured trust store and --trust PEMs
+            options = options.withTrust(TrustAnchors.standard(trust));
+        } catch (NoSuchFileException e) {
+            throw usage("trust store " + e.getFile() + ": " + (e.getReason() == null ? "no such file" : e.getReason()));
+        } catch (IOException e) {
+            throw usage("--trust " + Terminal.oneLine(String.valueOf(e.getMessage())));
+        }
+        options = options.withAnalyzers(intel.analyzers(terminal.err(), spec));
 
         Report report;
         try {

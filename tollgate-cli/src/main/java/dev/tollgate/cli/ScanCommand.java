@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -118,7 +117,7 @@ final class ScanCommand implements Callable<Integer> {
             if (!Files.isDirectory(dir)) {
                 throw usage("--output " + output + ": directory " + dir + " does not exist");
             }
-            if (Files.isDirectory(output)) {
+            if (Files.isDirectory(output)) { // also rules out writing "into" a directory by accident
                 throw usage("--output " + output + ": is a directory");
             }
         }
@@ -132,16 +131,19 @@ final class ScanCommand implements Callable<Integer> {
         } catch (PolicyException e) {
             throw usage(e.getMessage());
         }
-        List<X509Certificate> roots = new ArrayList<>();
         for (Path pem : trust) {
-            try {
-                roots.addAll(PemCertificates.load(pem));
-            } catch (PemCertificates.PemException e) {
-                throw usage("--trust " + e.getMessage());
+            if (!Files.isRegularFile(pem)) {
+                throw usage("--trust " + pem + ": no such file");
             }
         }
-        // Until the Authenticode work adds a factory that also reads the JDK's and configured roots.
-        options = options.withTrust(TrustAnchors.of(roots));
+        try {
+            // The JDK's roots, the configured trust store ($TOLLGATE_TRUST_ROOTS or the XDG file) and --trust PEMs.
+            options = options.withTrust(TrustAnchors.standard(trust));
+        } catch (NoSuchFileException e) {
+            throw usage("trust store " + e.getFile() + ": " + (e.getReason() == null ? "no such file" : e.getReason()));
+        } catch (IOException e) {
+            throw usage("--trust " + Terminal.oneLine(String.valueOf(e.getMessage())));
+        }
         options = options.withAnalyzers(intel.analyzers(terminal.err(), spec));
 
         ProgressBar bar = null;

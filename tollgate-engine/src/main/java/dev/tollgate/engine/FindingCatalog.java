@@ -25,6 +25,21 @@ public final class FindingCatalog {
                     Severity.CRITICAL),
             entry("signature.untrusted", "The signer's chain does not end at a trust anchor", Severity.HIGH),
             entry("signature.missing", "An executable or installer carries no signature", Severity.MEDIUM),
+            entry("signature.malformed", "A signature could not be parsed or does not verify", Severity.HIGH),
+            entry(
+                    "signature.weak-digest",
+                    "Only SHA-1 image digests vouch for the file; no SHA-2 signature does",
+                    Severity.MEDIUM),
+            entry(
+                    "signature.unexpected-attribute",
+                    "An unsigned attribute other than a countersignature, timestamp or nested signature can carry data"
+                            + " outside the signature",
+                    Severity.MEDIUM),
+            entry(
+                    "signature.extra-certificate",
+                    "A certificate in the signature belongs to no verified chain",
+                    Severity.LOW),
+            entry("pe.malformed", "The PE structure is damaged or lies about its extents", Severity.MEDIUM),
             entry("pe.overlay", "Data after the end of the PE image that no signature covers", Severity.MEDIUM),
             entry("intel.hash", "The file's hash is in the threat intel", Severity.CRITICAL),
             entry("intel.domain", "A domain in the file's content is in the threat intel", Severity.CRITICAL),

@@ -1,0 +1,366 @@
+package dev.tollgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+    @TempDir
+    Path dir;
+
+    /** What one in-process run printed and returned. */
+    record Run(int exit, String out, String err) {
+        JsonNode json() throws IOException {
+            return new ObjectMapper().readTree(out);
+        }
+    }
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            exit = Main.run(args, o, e);
+        }
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void assertOneCleanErrorLine(Run run) {
+        assertThat(run.err().lines()).hasSize(1);
+        assertThat(run.err()).doesNotContain("\tat ", "Exception");
+    }
+
+    private Path write(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        return file;
+    }
+
+    /** A release with one symbolic link, which the engine reports as file.skipped (info). */
+    private Path releaseWithLink() throws IOException {
+        Path release = Files.createDirectories(dir.resolve("release"));
+        Path readme = Files.writeString(release.resolve("README.txt"), "see https://updates.example.com/");
+        Files.createSymbolicLink(release.resolve("latest"), readme);
+        return release;
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = MainTest.class.getResourceAsStream(name)) {
+            assertThat(in).as(name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void assertGolden(String actual, String name) throws IOException {
+        if (Boolean.getBoolean("tollgate.golden.update")) {
+            Files.writeString(Path.of("src/test/resources/dev/tollgate/cli", name), actual);
+        }
+        assertThat(actual).isEqualTo(resource(name));
+    }
+
+    @Test
+    void scanHelpMatchesGoldenText() throws IOException {
+        Run run = run("scan", "--help");
+        assertThat(run.exit()).isEqualTo(Main.EXIT_ALLOW);
+        assertGolden(run.out(), "scan-help.txt");
+    }
+
+    @Test
+    void topLevelHelpMatchesGoldenText() throws IOException {
+        Run run = run("--help");
+        assertThat(run.exit()).isEqualTo(Main.EXIT_ALLOW);
+        assertGolden(run.out(), "tollgate-help.txt");
+    }
+
+    @Test
+    void versionNamesTheTool() {
+        Run run = run("--version");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).startsWith("tollgate ").doesNotContain("unknown");
+    }
+
+    @Test
+    void cleanReleaseIsAllowedWithExitZero() throws IOException {
+        Path file = write("notes.txt", "release notes");
+        Run run = run("scan", file.toString());
+
+        assertThat(run.exit()).isEqualTo(Main.EXIT_ALLOW);
+        assertThat(run.out()).startsWith("ALLOW  ");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void highFindingHoldsWithExitThree() throws IOException {
+        Path policy = write("policy.yaml", "severities:\n  file.skipped: high\n");
+        Run run = run("scan", "--policy", policy.toString(), releaseWithLink().toString());
+
+        assertThat(run.exit()).isEqualTo(Main.EXIT_HOLD);
+        assertThat(run.out().lines().toList()).first().asString().startsWith("HOLD  ");
+        assertThat(run.out()).contains("hold: file.skipped (high) in " + dir.resolve("release/latest"));
+    }
+
+    @Test
+    void criticalFindingBlocksWithExitFour() throws IOException {
+        Path policy = write("policy.yaml", "severities:\n  file.skipped: critical\n");
+        Run run = run(
+                "scan",
+                "--format",
+                "json",
+                "--policy",
+                policy.toString(),
+                releaseWithLink().toString());
+
+        assertThat(run.exit()).isEqualTo(Main.EXIT_BLOCK);
+        JsonNode report = run.json();
+        assertThat(report.path("verdict").asText()).isEqualTo("block");
+        assertThat(report.path("findings").get(0).path("severity").asText()).isEqualTo("critical");
+        assertThat(report.path("reasons").get(0).asText()).startsWith("block: file.skipped (critical)");
+    }
+
+    @Test
+    void missingPathIsAUsageErrorNamingIt() {
+        Path missing = dir.resolve("no-such-release.zip");
+        Run run = run("scan", missing.toString());
+
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(run.out()).isEmpty();
+        assertOneCleanErrorLine(run);
+        assertThat(run.err()).contains("no such file or directory: " + missing);
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Run run = run("scan", "--frobnicate", ".");
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertOneCleanErrorLine(run);
+        assertThat(run.err()).contains("--frobnicate");
+    }
+
+    @Test
+    void missingPathArgumentIsAUsageError() {
+        Run run = run("scan");
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertOneCleanErrorLine(run);
+        assertThat(run.err()).contains("PATH");
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        Run run = run();
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertOneCleanErrorLine(run);
+    }
+
+    @Test
+    void unknownFormatIsAUsageError() throws IOException {
+        Run run = run("scan", "--format", "xml", write("a.txt", "a").toString());
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertOneCleanErrorLine(run);
+        assertThat(run.err()).contains("unknown format 'xml'");
+    }
+
+    @Test
+    void invalidPolicyIsAUsageErrorNamingTheFileAndKey() throws IOException {
+        Path policy = write("strict.yaml", "hold: [high]\nblok: [critical]\n");
+        Run run = run("scan", "--policy", policy.toString(), write("a.txt", "a").toString());
+
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertOneCleanErrorLine(run);
+        assertThat(run.err()).contains(policy.toString(), "unknown key 'blok'");
+    }
+
+    @Test
+    void missingPolicyFileIsAUsageError() throws IOException {
+        Run run = run(
+                "scan",
+                "--policy",
+                dir.resolve("none.yaml").toString(),
+                write("a.txt", "a").toString());
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertOneCleanErrorLine(run);
+        assertThat(run.err()).contains("none.yaml: no such policy file");
+    }
+
+    @Test
+    void threadCountOutOfRangeIsAUsageError() throws IOException {
+        Run run = run("scan", "--threads", "0", write("a.txt", "a").toString());
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertOneCleanErrorLine(run);
+        assertThat(run.err()).contains("--threads must be between 1 and");
+    }
+
+    @Test
+    void trustFileThatIsNotPemIsAUsageError() throws IOException {
+        Path notPem = write("root.pem", "hello");
+        Run run = run("scan", "--trust", notPem.toString(), write("a.txt", "a").toString());
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertOneCleanErrorLine(run);
+        assertThat(run.err()).contains(notPem.toString(), "no PEM certificate");
+    }
+
+    @Test
+    void trustAcceptsAPemCertificate() throws IOException {
+        Path pem = write("root.pem", resource("test-root.pem"));
+        Run run = run(
+                "scan",
+                "--trust",
+                pem.toString(),
+                "--trust",
+                pem.toString(),
+                write("a.txt", "a").toString());
+        assertThat(run.exit()).isEqualTo(Main.EXIT_ALLOW);
+    }
+
+    @Test
+    void outputGoesToTheFileAndNothingToStdout() throws IOException {
+        Path report = dir.resolve("out/report.json");
+        Files.createDirectories(report.getParent());
+        Files.writeString(report, "old report");
+        Run run = run(
+                "scan",
+                "--format",
+                "json",
+                "--output",
+                report.toString(),
+                write("a.txt", "a").toString());
+
+        assertThat(run.exit()).isEqualTo(Main.EXIT_ALLOW);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("report written to " + report);
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertThat(json.path("verdict").asText()).isEqualTo("allow");
+        try (Stream<Path> files = Files.list(report.getParent())) {
+            assertThat(files).containsExactly(report); // no temporary file left behind
+        }
+    }
+
+    @Test
+    void outputInAMissingDirectoryIsAUsageError() throws IOException {
+        Path report = dir.resolve("nowhere/report.json");
+        Run run = run("scan", "--output", report.toString(), write("a.txt", "a").toString());
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertOneCleanErrorLine(run);
+        assertThat(run.err()).contains(report.toString(), "does not exist");
+    }
+
+    @Test
+    void jsonStaysParseableOnHostileFiles() throws IOException {
+        Files.write(dir.resolve("empty.dll"), new byte[0]);
+        Files.write(dir.resolve("truncated.exe"), new byte[] {'M', 'Z', 0, 0});
+        byte[] fakePe = new byte[0x200];
+        fakePe[0] = 'M';
+        fakePe[1] = 'Z';
+        fakePe[0x3c] = (byte) 0x80;
+        fakePe[0x80] = 'P';
+        fakePe[0x81] = 'E';
+        Files.write(dir.resolve("fake.dll"), fakePe);
+        Files.write(dir.resolve("quote\"and\\back.bin"), "\"\\\u0000\u001b[2J".getBytes(StandardCharsets.UTF_8));
+
+        Run run = run("scan", "--format", "json", dir.toString());
+
+        assertThat(run.exit()).isIn(Main.EXIT_ALLOW, Main.EXIT_HOLD, Main.EXIT_BLOCK);
+        JsonNode json = run.json();
+        List<String> types = new ArrayList<>();
+        json.path("files").forEach(f -> types.add(f.path("type").asText()));
+        assertThat(types).containsExactly("empty", "pe", "data", "msdos"); // sorted by path
+    }
+
+    @Test
+    void sarifIsVersion210() throws IOException {
+        Path policy = write("policy.yaml", "severities:\n  file.skipped: medium\n");
+        Run run = run(
+                "scan",
+                "--format",
+                "sarif",
+                "--policy",
+                policy.toString(),
+                releaseWithLink().toString());
+
+        JsonNode sarif = run.json();
+        assertThat(sarif.path("version").asText()).isEqualTo("2.1.0");
+        JsonNode result = sarif.path("runs").get(0).path("results").get(0);
+        assertThat(result.path("ruleId").asText()).isEqualTo("file.skipped");
+        assertThat(result.path("level").asText()).isEqualTo("warning");
+    }
+
+    @Test
+    void textReportHasNoColourWhenNotATerminalAndEscapesHostileNames() throws IOException {
+        Path evil = write("evil\u001b[2Jname.txt", "x");
+        Run run = run("scan", evil.toString());
+
+        assertThat(run.out()).doesNotContain("\u001b").contains("evil\\x1b[2Jname.txt");
+    }
+
+    @Test
+    void textReportListsFindingsMostSevereFirst() throws IOException {
+        Path release = releaseWithLink();
+        Path secondLink = Files.createSymbolicLink(release.resolve("another"), release.resolve("README.txt"));
+        Path policy = write("policy.yaml", "severities:\n  file.skipped: low\n");
+        Run run = run("scan", "--policy", policy.toString(), release.toString());
+
+        assertThat(run.out())
+                .contains("Findings (2)")
+                .contains("LOW       " + secondLink + "  file.skipped: ")
+                .contains("Files (1, ");
+    }
+
+    @Test
+    void outputToDevNullWritesInPlaceWithoutReplacingTheDevice() throws IOException {
+        Path devNull = Path.of("/dev/null");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(devNull) && !Files.isRegularFile(devNull));
+
+        Run run = run(
+                "scan",
+                "--format",
+                "json",
+                "--output",
+                "/dev/null",
+                write("a.txt", "a").toString());
+
+        assertThat(run.exit()).isEqualTo(Main.EXIT_ALLOW);
+        assertThat(Files.isRegularFile(devNull)).isFalse();
+    }
+
+    @Test
+    void outputThroughASymbolicLinkReplacesItsTarget() throws IOException {
+        Path real = write("reports/real.json", "old");
+        Path link = Files.createSymbolicLink(dir.resolve("latest.json"), real);
+
+        Run run = run(
+                "scan",
+                "--format",
+                "json",
+                "--output",
+                link.toString(),
+                write("a.txt", "a").toString());
+
+        assertThat(run.exit()).isEqualTo(Main.EXIT_ALLOW);
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(real)).contains("\"verdict\": \"allow\"");
+    }
+
+    @Test
+    void missingTrustFileIsAUsageError() throws IOException {
+        Path missing = dir.resolve("missing-root.pem");
+        Run run = run("scan", "--trust", missing.toString(), write("a.txt", "a").toString());
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertOneCleanErrorLine(run);
+        assertThat(run.err()).contains(missing + ": no such file");
+    }
+}
