@@ -33,6 +33,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new TollgateCommand(terminal));
         cli.addSubcommand(new ScanCommand(terminal));
         cli.addSubcommand(new DiffCommand(terminal));
+        cli.addSubcommand(new CommandLine(new IntelCommand(terminal)).addSubcommand(new IntelExportCommand(terminal)));
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));

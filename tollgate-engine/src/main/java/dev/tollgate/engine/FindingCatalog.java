@@ -45,6 +45,10 @@ public final class FindingCatalog {
             entry("intel.domain", "A domain in the file's content is in the threat intel", Severity.CRITICAL),
             entry("intel.url", "A URL in the file's content is in the threat intel", Severity.CRITICAL),
             entry("intel.ip", "An IP address in the file's content is in the threat intel", Severity.CRITICAL),
+            entry(
+                    "intel.certificate",
+                    "The signing certificate's serial or thumbprint is in the threat intel",
+                    Severity.CRITICAL),
             entry("yara.match", "A YARA rule matched", Severity.HIGH),
             entry(
                     "diff.signer-changed",
