@@ -63,10 +63,28 @@ public final class FindingCatalog {
                     "diff.new-network-indicator",
                     "A URL, domain or IP appears that the previous release did not contain",
                     Severity.MEDIUM),
+            entry(
+                    "diff.new-sibling-reference",
+                    "A changed file newly names another file of the release without importing it",
+                    Severity.MEDIUM),
+            entry("diff.new-section", "The file has a section it did not have before", Severity.MEDIUM),
+            entry("diff.new-executable-section", "A section of the file became executable", Severity.MEDIUM),
+            entry("diff.section-entropy", "A section's entropy jumped: packed or encrypted?", Severity.MEDIUM),
+            entry(
+                    "diff.timestamp-regressed",
+                    "The build timestamp is older than the previous release's",
+                    Severity.MEDIUM),
+            entry("diff.size-outlier", "The file grew far beyond the rest of the release", Severity.MEDIUM),
+            entry(
+                    "policy.unexpected-signer",
+                    "The file is not signed by a signer the policy pins for it",
+                    Severity.HIGH),
+            entry("policy.allowance-expired", "An accepted risk in the policy has expired", Severity.LOW),
             entry("diff.file-added", "A file was added since the previous release", Severity.INFO),
             entry("diff.file-removed", "A file was removed since the previous release", Severity.INFO),
             entry("file.unreadable", "The file could not be read", Severity.MEDIUM),
             entry("file.skipped", "A symbolic link or special file was not vetted", Severity.INFO),
+            entry("file.type-mismatch", "A file named like a Windows executable is not one", Severity.MEDIUM),
             entry("analysis.failed", "A check could not be evaluated on the file", Severity.HIGH),
             entry("indicators.truncated", "The file holds more network indicators than a report keeps", Severity.INFO));
 

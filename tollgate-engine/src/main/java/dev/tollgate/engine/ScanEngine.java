@@ -165,6 +165,7 @@ public final class ScanEngine {
                 findings.add(analysisFailed(reportPath, "pe", internalMessage(e)));
             }
         }
+        typeMismatch(reportPath, profile.type()).ifPresent(findings::add);
         if (profile.indicatorsTruncated()) {
             findings.add(new Finding(
                     "indicators.truncated",
@@ -359,6 +360,31 @@ public final class ScanEngine {
                 path,
                 "cannot read " + path + ": " + reason,
                 Map.of("reason", reason));
+    }
+
+    /** File name extensions of Windows executables and installers, whose content must be a PE image or an MSI. */
+    private static final Set<String> EXECUTABLE_EXTENSIONS =
+            Set.of("exe", "dll", "sys", "ocx", "cpl", "scr", "drv", "efi", "msi", "mui");
+
+    /**
+     * A file named like a Windows executable whose content is not one: empty, truncated before its headers, or
+     * something else under an executable's name. A release should not ship it, and a loader may still try it.
+     */
+    private static Optional<Finding> typeMismatch(String reportPath, String type) {
+        int slash = Math.max(reportPath.lastIndexOf('/'), reportPath.lastIndexOf('!'));
+        String name = reportPath.substring(slash + 1);
+        int dot = name.lastIndexOf('.');
+        String extension = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
+        if (!EXECUTABLE_EXTENSIONS.contains(extension) || type.equals("pe") || type.equals("ole")) {
+            return Optional.empty();
+        }
+        String what = type.equals("empty") ? "empty" : "not a PE image (its content is " + type + ")";
+        return Optional.of(new Finding(
+                "file.type-mismatch",
+                Severity.MEDIUM,
+                reportPath,
+                "named like a Windows executable (." + extension + ") but " + what,
+                Map.of("extension", extension, "type", type)));
     }
 
     private static Finding analysisFailed(String path, String analyzer, String message) {
