@@ -112,9 +112,36 @@ final class StreamReaders {
                 walk.member(
                         new Entry(e.getName(), path.get(), 0, EntryKind.HARDLINK, Optional.of(e.getLinkName()), false));
             } else if (e.isFile()) {
+                refuseDeclaredBomb(walk, e);
                 walk.file(Entry.file(e.getName(), path.get(), e.getSize()), tar);
             }
             // Device nodes and FIFOs have no content to vet.
+        }
+    }
+
+    /**
+     * A tar header declares its entry's size, and the stream must hold that many bytes: an entry that declares far
+     * more than the ratio allows is refused before it is expanded (skipping it would expand it too).
+     */
+    private static void refuseDeclaredBomb(Walk walk, TarArchiveEntry e) throws Refusal {
+        Limits limits = walk.limits();
+        long size = e.getSize();
+        long container = Math.max(1, walk.content().size());
+        if (size > limits.bombMinimumBytes() && size / container > limits.maxRatio()) {
+            throw new Refusal(
+                    Refusal.Scope.CONTAINER,
+                    new Problem(
+                            ProblemKind.BOMB,
+                            e.getName(),
+                            "entry " + e.getName() + " declares " + size + " bytes in a container of " + container
+                                    + " bytes (ratio above " + limits.maxRatio() + "); refused without expanding",
+                            Map.of(
+                                    "compressedBytes",
+                                    container,
+                                    "expandedBytes",
+                                    size,
+                                    "maxRatio",
+                                    limits.maxRatio())));
         }
     }
 

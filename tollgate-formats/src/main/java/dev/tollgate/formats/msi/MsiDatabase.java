@@ -60,9 +60,9 @@ final class MsiDatabase {
         Table columns = read(
                 "_Columns",
                 List.of(
-                        new Column("Table", TYPE_STRING | TYPE_VALID),
+                        new Column("Table", TYPE_STRING | TYPE_VALID | 64),
                         new Column("Number", TYPE_VALID | 2),
-                        new Column("Name", TYPE_STRING | TYPE_VALID),
+                        new Column("Name", TYPE_STRING | TYPE_VALID | 64),
                         new Column("Type", TYPE_VALID | 2)));
         Map<String, Map<Integer, Column>> byTable = new HashMap<>();
         for (List<Object> row : columns.rows()) {

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -213,8 +212,8 @@ public final class MsiPackage {
 
     /**
      * The pre-hash stored in {@code MsiDigitalSignatureEx}: each entry's name (not the root's), CLSID for storages or
-     * the low 32 bits of the size for streams, state bits, and times (not the root's), in directory-tree order
-     * (shorter names first, then by upper-cased name).
+     * the low 32 bits of the size for streams, state bits, and times (not the root's), in the same order as the
+     * content.
      */
     public byte[] metadataPreHash(String algorithm) throws FormatException {
         MessageDigest md = digest(algorithm);
@@ -248,7 +247,7 @@ public final class MsiPackage {
         }
         metadata(storage, md);
         List<CompoundFile.Node> children = new ArrayList<>(cfb.children(storage));
-        children.sort(MsiPackage::compareTreeNames);
+        children.sort(MsiPackage::compareRawNames);
         for (CompoundFile.Node child : children) {
             if (root && isSignatureStream(child)) {
                 continue;
@@ -281,18 +280,16 @@ public final class MsiPackage {
         return n.name().equals(DIGITAL_SIGNATURE) || n.name().equals(DIGITAL_SIGNATURE_EX);
     }
 
-    /** memcmp of the UTF-16LE names, then shorter first. */
+    /**
+     * The order the MSI signature hashes streams in: a byte-wise comparison of the UTF-16LE names, and when one name
+     * is a prefix of the other, the longer one first (as osslsigncode and signtool agree).
+     */
     static int compareRawNames(CompoundFile.Node a, CompoundFile.Node b) {
-        int c = Arrays.compareUnsigned(a.rawName(), b.rawName());
-        return c;
-    }
-
-    /** The CFB red-black tree order ([MS-CFB] 2.6.4): shorter names first, then by upper-cased UTF-16 code units. */
-    static int compareTreeNames(CompoundFile.Node a, CompoundFile.Node b) {
-        if (a.name().length() != b.name().length()) {
-            return Integer.compare(a.name().length(), b.name().length());
-        }
-        return a.name().toUpperCase(Locale.ROOT).compareTo(b.name().toUpperCase(Locale.ROOT));
+        byte[] x = a.rawName();
+        byte[] y = b.rawName();
+        int common = Math.min(x.length, y.length);
+        int diff = Arrays.compareUnsigned(x, 0, common, y, 0, common);
+        return diff != 0 ? diff : Integer.compare(y.length, x.length);
     }
 
     private static MessageDigest digest(String algorithm) {
