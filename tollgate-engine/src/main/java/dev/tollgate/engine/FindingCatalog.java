@@ -1,0 +1,71 @@
+package dev.tollgate.engine;
+
+import dev.tollgate.model.Severity;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What each known finding code means, for reports that describe their rules (SARIF) and for people. The codes and
+ * default severities are DESIGN.md's "Finding codes" table plus the engine's own ({@code file.*},
+ * {@code analysis.failed}, {@code indicators.truncated}).
+ */
+public final class FindingCatalog {
+
+    /** A finding code's one-line description and default severity. */
+    public record Entry(String description, Severity defaultSeverity) {}
+
+    private static final Map<String, Entry> ENTRIES = Map.ofEntries(
+            entry(
+                    "signature.appended-data",
+                    "Bytes in the certificate table beyond the PKCS#7 blob (other than up to 7 zero bytes of alignment)",
+                    Severity.CRITICAL),
+            entry(
+                    "signature.digest-mismatch",
+                    "The signed digest does not match the file's content",
+                    Severity.CRITICAL),
+            entry("signature.untrusted", "The signer's chain does not end at a trust anchor", Severity.HIGH),
+            entry("signature.missing", "An executable or installer carries no signature", Severity.MEDIUM),
+            entry("pe.overlay", "Data after the end of the PE image that no signature covers", Severity.MEDIUM),
+            entry("intel.hash", "The file's hash is in the threat intel", Severity.CRITICAL),
+            entry("intel.domain", "A domain in the file's content is in the threat intel", Severity.CRITICAL),
+            entry("intel.url", "A URL in the file's content is in the threat intel", Severity.CRITICAL),
+            entry("intel.ip", "An IP address in the file's content is in the threat intel", Severity.CRITICAL),
+            entry("yara.match", "A YARA rule matched", Severity.HIGH),
+            entry(
+                    "diff.signer-changed",
+                    "The same file is signed by a different certificate than in the previous release",
+                    Severity.HIGH),
+            entry(
+                    "diff.modified-same-version",
+                    "The file's content changed while its version resource did not",
+                    Severity.HIGH),
+            entry("diff.new-import", "The file imports APIs it did not import before", Severity.MEDIUM),
+            entry(
+                    "diff.new-network-indicator",
+                    "A URL, domain or IP appears that the previous release did not contain",
+                    Severity.MEDIUM),
+            entry("diff.file-added", "A file was added since the previous release", Severity.INFO),
+            entry("diff.file-removed", "A file was removed since the previous release", Severity.INFO),
+            entry("file.unreadable", "The file could not be read", Severity.MEDIUM),
+            entry("file.skipped", "A symbolic link or special file was not vetted", Severity.INFO),
+            entry("analysis.failed", "A check could not be evaluated on the file", Severity.HIGH),
+            entry("indicators.truncated", "The file holds more network indicators than a report keeps", Severity.INFO));
+
+    private FindingCatalog() {}
+
+    /** The entry for {@code code}, when the code is known. */
+    public static Optional<Entry> lookup(String code) {
+        Entry exact = ENTRIES.get(code);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        if (code.startsWith("archive.")) {
+            return Optional.of(new Entry("Unpacking was refused or failed", Severity.MEDIUM));
+        }
+        return Optional.empty();
+    }
+
+    private static Map.Entry<String, Entry> entry(String code, String description, Severity severity) {
+        return Map.entry(code, new Entry(description, severity));
+    }
+}

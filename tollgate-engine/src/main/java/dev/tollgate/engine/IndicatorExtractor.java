@@ -1,0 +1,424 @@
+package dev.tollgate.engine;
+
+import com.google.common.net.InetAddresses;
+import com.google.common.net.InternetDomainName;
+import dev.tollgate.model.NetworkIndicators;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Collects network indicators from the printable strings of one file: URLs ({@code http}, {@code https}, {@code ftp},
+ * {@code ws}, {@code wss}), domain names and IPv4/IPv6 addresses.
+ *
+ * <p>Binaries are full of dotted names that are not domains ({@code ffmpeg.dll}, {@code System.IO},
+ * {@code e.target.id}, {@code com.sun.net}, {@code 10.0.19041.1}), so the rules lean towards precision:
+ *
+ * <ul>
+ *   <li>A URL's host is a domain when it has a registrable name under a public suffix of the Public Suffix List
+ *       (Guava's {@link InternetDomainName}); the URL itself is kept when its host is a valid name or an address.
+ *   <li>A bare domain (not inside a URL) must also end in a suffix a host plausibly uses: a two-letter country code
+ *       that is neither extension-like ({@link #EXTENSION_LIKE_SUFFIXES}: {@code setup.zip}, {@code libfoo.so},
+ *       {@code README.md}) nor word-like ({@link #WORD_LIKE_COUNTRY_CODES}: {@code value.is}, {@code elem.id}), or
+ *       one of {@link #BARE_GENERIC_SUFFIXES}. It is refused when written in PascalCase or camelCase
+ *       ({@code System.Net}, {@code basePosition.top}), when it has more than {@link #MAX_BARE_LABELS} labels or
+ *       starts like a reverse-DNS package name ({@code com.}, {@code org.}, {@code java.}), when its registrable
+ *       label is a single character ({@code e.my}), or when it is glued to {@code _} or {@code \}.
+ *   <li>An IPv4 address is exactly four dotted decimal octets (0-255, no leading zeros) standing alone: a longer
+ *       dotted number such as the version {@code 10.0.19041.1} or {@code 1.2.3.4.5} is not an address, nor is one
+ *       glued to letters ({@code v1.2.3.4}). Skipped too: quads ending in {@code .0} ({@code 1.0.0.0} is the
+ *       ubiquitous .NET assembly version), {@code 0.x.x.x}, {@code 255.255.255.255}, and object identifiers
+ *       ({@link #looksLikeOid}).
+ *   <li>An IPv6 address is what {@link InetAddresses} accepts, with at least three hex groups, not glued to letters.
+ * </ul>
+ *
+ * At most {@link #MAX_INDICATORS} distinct indicators are kept per file; {@link #truncated()} tells when more were seen.
+ * Not thread-safe: one extractor per file.
+ */
+final class IndicatorExtractor {
+
+    /** Bound on the distinct URLs, domains and IPs kept for one file, so a hostile file cannot exhaust memory. */
+    static final int MAX_INDICATORS = 10_000;
+
+    /**
+     * Top-level domains that collide with file extensions seen in software packages. Refused for bare domains only; a
+     * URL's host under them ({@code https://example.zip/}) is still a domain.
+     */
+    static final Set<String> EXTENSION_LIKE_SUFFIXES = Set.of(
+            "ac",
+            "ai",
+            "am",
+            "app",
+            "ax",
+            "bar",
+            "bz",
+            "cab",
+            "cat",
+            "cc",
+            "cx",
+            "dev",
+            "download",
+            "gl",
+            "in",
+            "inc",
+            "info",
+            "md",
+            "mk",
+            "ml",
+            "mo",
+            "mov",
+            "new",
+            "pl",
+            "pm",
+            "ps",
+            "py",
+            "rs",
+            "run",
+            "sc",
+            "sh",
+            "so",
+            "ws",
+            "zip");
+
+    /**
+     * Country-code TLDs that are also English words or common identifiers ({@code e.target.id}, {@code value.is},
+     * {@code data.at}, {@code keystore.no}); refused for bare names, accepted in URLs.
+     */
+    static final Set<String> WORD_LIKE_COUNTRY_CODES = Set.of(
+            "as", "at", "be", "by", "do", "go", "id", "is", "it", "me", "my", "no", "to", "us", "hm", "ms", "pf", "cr",
+            "mn", "gi", "af", "cm", "ro", "tv", "fm", "im", "nu", "st", "ie", "ne", "re", "tk", "la", "ly", "lt", "gt",
+            "eq", "ge", "le", "ss");
+
+    /**
+     * The generic top-level domains accepted for bare names. The Public Suffix List holds over a thousand generic
+     * TLDs, many of them words that end identifiers and file names in binaries ({@code .java}, {@code .name},
+     * {@code .security}, {@code .properties}, {@code .build}); a bare name must end in one of these instead: the
+     * original generic TLDs and the newer ones most seen in malicious infrastructure. Country codes (two letters) are
+     * accepted unless extension-like. A URL's host is not restricted this way.
+     */
+    static final Set<String> BARE_GENERIC_SUFFIXES = Set.of(
+            "com", "net", "org", "edu", "gov", "mil", "biz", "pro", "xyz", "online", "site", "club", "shop", "store",
+            "tech", "website", "cloud", "buzz", "vip", "win", "bid", "loan", "asia", "mobi", "tel", "aero", "coop",
+            "museum", "jobs", "travel", "onion");
+
+    private static final Set<String> SCHEMES = Set.of("http", "https", "ftp", "ws", "wss");
+
+    private final Set<String> urls = new TreeSet<>();
+    private final Set<String> domains = new TreeSet<>();
+    private final Set<String> ips = new TreeSet<>();
+    private boolean truncated;
+
+    /** Looks for indicators in one string. */
+    void accept(String s) {
+        if (s.indexOf('.') < 0 && s.indexOf(':') < 0) {
+            return; // every indicator has a dot or a colon: skip the bulk of strings cheaply
+        }
+        findUrls(s);
+        findDottedNames(s);
+        if (s.indexOf(':') >= 0) {
+            findIpv6(s);
+        }
+    }
+
+    boolean truncated() {
+        return truncated;
+    }
+
+    NetworkIndicators indicators() {
+        return new NetworkIndicators(new ArrayList<>(urls), new ArrayList<>(domains), new ArrayList<>(ips));
+    }
+
+    private void findUrls(String s) {
+        int from = 0;
+        int mark;
+        while ((mark = s.indexOf("://", from)) >= 0) {
+            from = mark + 3;
+            int schemeStart = mark;
+            while (schemeStart > 0 && isAsciiLetter(s.charAt(schemeStart - 1))) {
+                schemeStart--;
+            }
+            String scheme = s.substring(schemeStart, mark).toLowerCase(Locale.ROOT);
+            if (!SCHEMES.contains(scheme)) {
+                continue;
+            }
+            int end = from;
+            while (end < s.length() && isUrlChar(s.charAt(end))) {
+                end++;
+            }
+            while (end > from && ".,;:!?)]}'".indexOf(s.charAt(end - 1)) >= 0) {
+                end--; // punctuation that ends the sentence around a URL
+            }
+            String host = host(s.substring(from, end));
+            if (host.isEmpty()) {
+                continue;
+            }
+            if (host.startsWith("[") && host.endsWith("]")) {
+                String literal = host.substring(1, host.length() - 1);
+                if (!InetAddresses.isInetAddress(literal)) {
+                    continue;
+                }
+                add(ips, InetAddresses.toAddrString(InetAddresses.forString(literal)));
+            } else if (isIpv4(host)) {
+                add(ips, host);
+            } else if (InternetDomainName.isValid(host)) {
+                InternetDomainName name = InternetDomainName.from(host);
+                if (name.isUnderPublicSuffix()) {
+                    add(domains, name.toString());
+                }
+            } else {
+                continue;
+            }
+            add(urls, scheme + s.substring(mark, end));
+            from = end;
+        }
+    }
+
+    /** The host of a URL's remainder after {@code ://}: before the path, without user info and port. */
+    private static String host(String rest) {
+        int end = rest.length();
+        for (int i = 0; i < rest.length(); i++) {
+            char c = rest.charAt(i);
+            if (c == '/' || c == '?' || c == '#' || c == '\\') {
+                end = i;
+                break;
+            }
+        }
+        String authority = rest.substring(0, end);
+        authority = authority.substring(authority.lastIndexOf('@') + 1);
+        if (authority.startsWith("[")) {
+            int close = authority.indexOf(']');
+            return close < 0 ? "" : authority.substring(0, close + 1);
+        }
+        int colon = authority.indexOf(':');
+        String host = colon < 0 ? authority : authority.substring(0, colon);
+        return host.toLowerCase(Locale.ROOT);
+    }
+
+    /** Tokens of letters, digits, dots and hyphens: candidates for bare domains and IPv4 addresses. */
+    private void findDottedNames(String s) {
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            while (i < n && !isNameChar(s.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            int dots = 0;
+            char c;
+            while (i < n && isNameChar(c = s.charAt(i))) {
+                if (c == '.') {
+                    dots++;
+                }
+                i++;
+            }
+            if (dots == 0 || i - start < 4 || gluedToWord(s, start, i)) {
+                continue;
+            }
+            int tokenStart = start;
+            int tokenEnd = i;
+            while (tokenStart < tokenEnd && (s.charAt(tokenStart) == '.' || s.charAt(tokenStart) == '-')) {
+                tokenStart++;
+            }
+            while (tokenEnd > tokenStart && (s.charAt(tokenEnd - 1) == '.' || s.charAt(tokenEnd - 1) == '-')) {
+                tokenEnd--;
+            }
+            if (tokenEnd - tokenStart >= 4) {
+                classify(s.substring(tokenStart, tokenEnd));
+            }
+        }
+    }
+
+    /** A name glued to {@code _} or {@code \} is part of an identifier or a Windows path, not a host. */
+    private static boolean gluedToWord(String s, int start, int end) {
+        return (start > 0 && (s.charAt(start - 1) == '_' || s.charAt(start - 1) == '\\'))
+                || (end < s.length() && s.charAt(end) == '_');
+    }
+
+    private void classify(String token) {
+        if (isIpv4(token)) {
+            if (!token.endsWith(".0")
+                    && !token.startsWith("0.")
+                    && !token.equals("255.255.255.255")
+                    && !looksLikeOid(token)) {
+                add(ips, token);
+            }
+            return;
+        }
+        int lastDot = token.lastIndexOf('.');
+        String top = token.substring(lastDot + 1);
+        if (top.length() < 2 || !isLetters(top) && !top.startsWith("xn--")) {
+            return; // every public suffix's last label is letters (or punycode)
+        }
+        if (!top.equals(top.toLowerCase(Locale.ROOT)) && !token.equals(token.toUpperCase(Locale.ROOT))) {
+            return; // System.IO, System.Net: namespaces written in PascalCase
+        }
+        if (hasCamelCase(token)) {
+            return; // basePosition.top, event.targetId: identifiers, not hosts
+        }
+        String lower = token.toLowerCase(Locale.ROOT);
+        if (!isBareDomainSuffix(lower.substring(lastDot + 1)) || !InternetDomainName.isValid(lower)) {
+            return;
+        }
+        InternetDomainName name = InternetDomainName.from(lower);
+        if (name.parts().size() > MAX_BARE_LABELS
+                || REVERSE_DNS_HEADS.contains(name.parts().getFirst())) {
+            return; // com.sun.org.apache...: a package name, not a host
+        }
+        if (name.isUnderPublicSuffix()
+                && name.topPrivateDomain().parts().getFirst().length() >= 2) {
+            add(domains, name.toString());
+        }
+    }
+
+    /** Bare names with more labels than this are property paths or package names, not hosts. */
+    static final int MAX_BARE_LABELS = 5;
+
+    /** First labels of reverse-DNS package names (Java, Android, .NET). */
+    private static final Set<String> REVERSE_DNS_HEADS =
+            Set.of("com", "org", "net", "java", "javax", "jdk", "sun", "android");
+
+    private static boolean hasCamelCase(String token) {
+        for (int i = 1; i < token.length(); i++) {
+            char c = token.charAt(i);
+            char before = token.charAt(i - 1);
+            if (c >= 'A' && c <= 'Z' && before >= 'a' && before <= 'z') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a bare name ending in {@code tld} may be a domain: a two-letter country code that is not
+     * extension-like, or one of {@link #BARE_GENERIC_SUFFIXES}.
+     */
+    static boolean isBareDomainSuffix(String tld) {
+        if (EXTENSION_LIKE_SUFFIXES.contains(tld)) {
+            return false;
+        }
+        if (tld.length() == 2) {
+            return !WORD_LIKE_COUNTRY_CODES.contains(tld);
+        }
+        return BARE_GENERIC_SUFFIXES.contains(tld) || tld.startsWith("xn--");
+    }
+
+    private void findIpv6(String s) {
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            while (i < n && !isIpv6Char(s.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && isIpv6Char(s.charAt(i))) {
+                i++;
+            }
+            String token = s.substring(start, i);
+            boolean glued = (start > 0 && isNameChar(s.charAt(start - 1))) || (i < n && isNameChar(s.charAt(i)));
+            if (!glued && hexGroups(token) >= 3 && InetAddresses.isInetAddress(token)) {
+                InetAddress address = InetAddresses.forString(token);
+                if (!address.isAnyLocalAddress()) {
+                    add(ips, InetAddresses.toAddrString(address));
+                }
+            }
+        }
+    }
+
+    /**
+     * Object identifiers (X.509, ASN.1) fill signed binaries: their first arc is 0, 1 or 2, and under 1 the second arc
+     * is below 40 ({@code 1.3.6.1}, {@code 2.5.29.14}). A dotted quad starting {@code 1.N.} or {@code 2.N.} with N below
+     * 40 is taken as one, except the well-known resolvers {@code 1.1.1.1} and {@code 1.0.0.1}.
+     */
+    static boolean looksLikeOid(String dottedQuad) {
+        if (dottedQuad.equals("1.1.1.1") || dottedQuad.equals("1.0.0.1")) {
+            return false;
+        }
+        int firstDot = dottedQuad.indexOf('.');
+        int secondDot = dottedQuad.indexOf('.', firstDot + 1);
+        String first = dottedQuad.substring(0, firstDot);
+        int second = Integer.parseInt(dottedQuad.substring(firstDot + 1, secondDot));
+        return (first.equals("1") || first.equals("2")) && second < 40;
+    }
+
+    /** Four decimal octets 0-255 without leading zeros. */
+    static boolean isIpv4(String s) {
+        int octets = 0;
+        int i = 0;
+        int n = s.length();
+        while (i <= n) {
+            int start = i;
+            int value = 0;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9' && i - start < 3) {
+                value = value * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || value > 255 || (digits > 1 && s.charAt(start) == '0')) {
+                return false;
+            }
+            octets++;
+            if (i == n) {
+                return octets == 4;
+            }
+            if (s.charAt(i) != '.' || octets == 4) {
+                return false;
+            }
+            i++;
+        }
+        return false;
+    }
+
+    private void add(Set<String> set, String value) {
+        if (set.contains(value)) {
+            return;
+        }
+        if (urls.size() + domains.size() + ips.size() >= MAX_INDICATORS) {
+            truncated = true;
+            return;
+        }
+        set.add(value);
+    }
+
+    /** Non-empty colon-separated groups: {@code 2001:db8::1} has 3; {@code 9::b} (from a C++ symbol) has 2. */
+    private static int hexGroups(String s) {
+        int groups = 0;
+        boolean inGroup = false;
+        for (int i = 0; i < s.length(); i++) {
+            boolean colon = s.charAt(i) == ':';
+            if (!colon && !inGroup) {
+                groups++;
+            }
+            inGroup = !colon;
+        }
+        return groups;
+    }
+
+    private static boolean isLetters(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (!isAsciiLetter(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    private static boolean isNameChar(char c) {
+        return isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    }
+
+    private static boolean isIpv6Char(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+    }
+
+    /** Characters of a URL as found in binaries: printable ASCII but space, quotes, angle brackets and backtick. */
+    private static boolean isUrlChar(char c) {
+        return c > 0x20 && c < 0x7f && c != '"' && c != '\'' && c != '<' && c != '>' && c != '`' && c != '{' && c != '}'
+                && c != '|' && c != '^';
+    }
+}

@@ -1,0 +1,145 @@
+package dev.tollgate.engine;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.Finding;
+import dev.tollgate.model.NetworkIndicators;
+import dev.tollgate.model.PeSummary;
+import dev.tollgate.model.Report;
+import dev.tollgate.model.SectionInfo;
+import dev.tollgate.model.SignatureInfo;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON report (DESIGN.md, "JSON report"). The contract's fields come first in the contract's order; the extra
+ * fields follow: {@code reasons} at the top; per file {@code sha1}, {@code md5}, {@code entropy}, {@code indicators}
+ * and {@code pe} (only for files that parsed as PE); per signature {@code kind}, {@code digestAlgorithm},
+ * {@code signingTime} and {@code timestampAuthority} (only when known), {@code nested} and {@code problems}. Absent
+ * values are left out rather than written as null.
+ */
+final class JsonReportWriter implements ReportWriter {
+
+    static final JsonReportWriter INSTANCE = new JsonReportWriter();
+
+    private JsonReportWriter() {}
+
+    @Override
+    public void write(Report report, Writer out) throws IOException {
+        try (JsonGenerator g = JsonOutput.generator(out)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("tool");
+            g.writeStringField("name", ScanEngine.TOOL_NAME);
+            g.writeStringField("version", report.toolVersion());
+            g.writeEndObject();
+            g.writeStringField("verdict", report.verdict().label());
+            JsonOutput.writeStrings(g, "reasons", report.reasons());
+            g.writeArrayFieldStart("files");
+            for (FileRecord file : report.files()) {
+                writeFile(g, file);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("findings");
+            for (Finding finding : report.findings()) {
+                writeFinding(g, finding);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        out.write('\n');
+        out.flush();
+    }
+
+    private static void writeFile(JsonGenerator g, FileRecord file) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("path", file.path());
+        g.writeStringField("sha256", file.hashes().sha256());
+        g.writeNumberField("size", file.size());
+        g.writeStringField("type", file.type());
+        g.writeArrayFieldStart("signatures");
+        for (SignatureInfo s : file.signatures()) {
+            writeSignature(g, s);
+        }
+        g.writeEndArray();
+        g.writeStringField("sha1", file.hashes().sha1());
+        g.writeStringField("md5", file.hashes().md5());
+        g.writeFieldName("entropy");
+        JsonOutput.writeRounded(g, file.entropy());
+        writeIndicators(g, file.indicators());
+        if (file.pe().isPresent()) {
+            writePe(g, file.pe().get());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeSignature(JsonGenerator g, SignatureInfo s) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("status", s.status().label());
+        g.writeStringField("signer", s.signer());
+        g.writeStringField("issuer", s.issuer());
+        g.writeStringField("serial", s.serial());
+        g.writeStringField("thumbprintSha256", s.thumbprintSha256());
+        g.writeStringField("kind", s.kind());
+        g.writeStringField("digestAlgorithm", s.digestAlgorithm());
+        if (s.signingTime().isPresent()) {
+            g.writeStringField("signingTime", s.signingTime().get().toString());
+        }
+        if (s.timestampAuthority().isPresent()) {
+            g.writeStringField("timestampAuthority", s.timestampAuthority().get());
+        }
+        g.writeNumberField("nested", s.nested());
+        JsonOutput.writeStrings(g, "problems", s.problems());
+        g.writeEndObject();
+    }
+
+    private static void writeIndicators(JsonGenerator g, NetworkIndicators indicators) throws IOException {
+        g.writeObjectFieldStart("indicators");
+        JsonOutput.writeStrings(g, "urls", indicators.urls());
+        JsonOutput.writeStrings(g, "domains", indicators.domains());
+        JsonOutput.writeStrings(g, "ips", indicators.ips());
+        g.writeEndObject();
+    }
+
+    private static void writePe(JsonGenerator g, PeSummary pe) throws IOException {
+        g.writeObjectFieldStart("pe");
+        g.writeStringField("machine", pe.machine());
+        g.writeBooleanField("pe32Plus", pe.pe32Plus());
+        g.writeBooleanField("dll", pe.dll());
+        g.writeNumberField("timeDateStamp", pe.timeDateStamp());
+        g.writeArrayFieldStart("sections");
+        for (SectionInfo s : pe.sections()) {
+            g.writeStartObject();
+            g.writeStringField("name", s.name());
+            g.writeNumberField("virtualSize", s.virtualSize());
+            g.writeNumberField("rawSize", s.rawSize());
+            g.writeStringField("characteristics", String.format("0x%08x", s.characteristics()));
+            g.writeBooleanField("executable", s.executable());
+            g.writeFieldName("entropy");
+            JsonOutput.writeRounded(g, s.entropy());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        JsonOutput.writeStrings(g, "imports", pe.imports());
+        JsonOutput.writeStrings(g, "exports", pe.exports());
+        g.writeObjectFieldStart("version");
+        for (Map.Entry<String, String> e : new TreeMap<>(pe.version()).entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeNumberField("overlaySize", pe.overlaySize());
+        g.writeEndObject();
+    }
+
+    private static void writeFinding(JsonGenerator g, Finding f) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("code", f.code());
+        g.writeStringField("severity", f.severity().label());
+        g.writeStringField("path", f.path());
+        g.writeStringField("message", f.message());
+        g.writeFieldName("evidence");
+        JsonOutput.writeValue(g, f.evidence());
+        g.writeEndObject();
+    }
+}

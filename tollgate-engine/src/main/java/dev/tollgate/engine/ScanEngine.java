@@ -1,0 +1,348 @@
+package dev.tollgate.engine;
+
+import dev.tollgate.formats.ByteView;
+import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.Finding;
+import dev.tollgate.model.PeSummary;
+import dev.tollgate.model.Report;
+import dev.tollgate.model.Severity;
+import dev.tollgate.model.SignatureInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Vets a release: walks the inputs, vets every file (in parallel, one file per task) and applies the policy.
+ *
+ * <p>Per file, in order: one streaming profile pass (digests, type by magic bytes, entropy, network indicators), then
+ * {@link PeInspector} when the type is {@code pe}, then every configured {@link FileAnalyzer}. An analyzer that cannot
+ * evaluate a file yields an {@code analysis.failed} finding (high) rather than failing the scan.
+ *
+ * <p>Inputs are files and directories. Directories are walked recursively without following symbolic links: a link
+ * or a special file (device, FIFO, socket) met in a walk is reported as {@code file.skipped} (info). A link named on
+ * the command line is followed, as {@code find -H} does, because the user asked for it. A file that cannot be read
+ * yields {@code file.unreadable} (medium) with the operating system's reason. Each file is memory-mapped read-only for
+ * the duration of its vetting and unmapped after. Thread-safe; reusable.
+ */
+public final class ScanEngine {
+
+    /** The tool name in reports. */
+    public static final String TOOL_NAME = "tollgate";
+
+    private static final String VERSION = loadVersion();
+
+    private final ScanOptions options;
+    private final PeInspector peInspector;
+
+    private ScanEngine(ScanOptions options) {
+        this.options = options;
+        this.peInspector = new PeInspector(options.trust());
+    }
+
+    public static ScanEngine create(ScanOptions options) {
+        return new ScanEngine(Objects.requireNonNull(options, "options"));
+    }
+
+    /** Tollgate's version, as built. */
+    public static String version() {
+        return VERSION;
+    }
+
+    /**
+     * Vets every file under {@code inputs} and decides the verdict.
+     *
+     * @throws java.nio.file.NoSuchFileException when an input does not exist (checked before anything is scanned)
+     * @throws IOException when an input's attributes cannot be read at all
+     */
+    public Report scan(List<Path> inputs) throws IOException {
+        List<Target> targets = new ArrayList<>();
+        List<Finding> walkFindings = new ArrayList<>();
+        Map<Path, BasicFileAttributes> roots = new LinkedHashMap<>();
+        for (Path input : inputs) {
+            roots.put(input, Files.readAttributes(input, BasicFileAttributes.class)); // follows a named link
+        }
+        Set<Path> seen = new HashSet<>();
+        for (Map.Entry<Path, BasicFileAttributes> root : roots.entrySet()) {
+            collect(root.getKey(), root.getValue(), targets, walkFindings, seen);
+        }
+        List<VetResult> results = vetAll(targets);
+        List<FileRecord> files = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>(walkFindings);
+        for (VetResult r : results) {
+            files.addAll(r.files());
+            findings.addAll(r.findings());
+        }
+        files.sort(Comparator.comparing(FileRecord::path));
+        Policy.Decision decision = options.policy().decide(findings);
+        return new Report(VERSION, decision.verdict(), files, decision.findings(), decision.reasons());
+    }
+
+    /**
+     * Vets one file's bytes, reported under {@code reportPath} ({@code outer!inner} for a file inside a container).
+     * Never throws for hostile content: what cannot be analysed becomes a finding. The content is used only during
+     * the call, on the calling thread.
+     */
+    public VetResult vet(String reportPath, ByteView content) {
+        Objects.requireNonNull(reportPath, "reportPath");
+        Objects.requireNonNull(content, "content");
+        FileProfile profile = FileProfiler.profile(content);
+        List<Finding> findings = new ArrayList<>();
+        Optional<PeSummary> pe = Optional.empty();
+        List<SignatureInfo> signatures = List.of();
+        if (profile.type().equals("pe")) {
+            try {
+                PeInspection inspection = peInspector.inspect(reportPath, content);
+                pe = inspection.summary();
+                signatures = inspection.signatures();
+                findings.addAll(inspection.findings());
+            } catch (RuntimeException | StackOverflowError e) {
+                findings.add(analysisFailed(reportPath, "pe", internalMessage(e)));
+            }
+        }
+        if (profile.indicatorsTruncated()) {
+            findings.add(new Finding(
+                    "indicators.truncated",
+                    Severity.INFO,
+                    reportPath,
+                    "more than " + IndicatorExtractor.MAX_INDICATORS
+                            + " network indicators; only the first ones are reported",
+                    Map.of("limit", IndicatorExtractor.MAX_INDICATORS)));
+        }
+        FileRecord record = new FileRecord(
+                reportPath,
+                profile.size(),
+                profile.hashes(),
+                profile.type(),
+                profile.entropy(),
+                signatures,
+                profile.indicators(),
+                pe);
+        for (FileAnalyzer analyzer : options.analyzers()) {
+            try {
+                findings.addAll(analyzer.analyze(record, content));
+            } catch (AnalysisException e) {
+                findings.add(analysisFailed(reportPath, analyzer.name(), String.valueOf(e.getMessage())));
+            } catch (RuntimeException | StackOverflowError e) {
+                findings.add(analysisFailed(reportPath, analyzer.name(), internalMessage(e)));
+            }
+        }
+        return new VetResult(List.of(record), findings);
+    }
+
+    private record Target(String reportPath, Path path, long size, boolean followLinks) {}
+
+    private void collect(
+            Path root, BasicFileAttributes attributes, List<Target> targets, List<Finding> findings, Set<Path> seen)
+            throws IOException {
+        if (attributes.isRegularFile()) {
+            if (seen.add(root.toAbsolutePath().normalize())) {
+                targets.add(new Target(reportPath(root), root, attributes.size(), true));
+            }
+            return;
+        }
+        if (!attributes.isDirectory()) {
+            findings.add(skipped(reportPath(root), "not a regular file or directory"));
+            return;
+        }
+        Files.walkFileTree(
+                root,
+                EnumSet.noneOf(java.nio.file.FileVisitOption.class),
+                Integer.MAX_VALUE,
+                new Walker(targets, findings, seen));
+    }
+
+    private final class Walker extends SimpleFileVisitor<Path> {
+        private final List<Target> targets;
+        private final List<Finding> findings;
+        private final Set<Path> seen;
+
+        Walker(List<Target> targets, List<Finding> findings, Set<Path> seen) {
+            this.targets = targets;
+            this.findings = findings;
+            this.seen = seen;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            String path = reportPath(file);
+            if (attrs.isSymbolicLink()) {
+                findings.add(skipped(path, "symbolic link (not followed)", linkTarget(file)));
+            } else if (attrs.isRegularFile()) {
+                if (seen.add(file.toAbsolutePath().normalize())) {
+                    targets.add(new Target(path, file, attrs.size(), false));
+                }
+            } else if (!attrs.isDirectory()) {
+                findings.add(skipped(path, "special file (device, FIFO or socket)", Map.of()));
+            }
+            return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+            findings.add(unreadable(reportPath(file), e));
+            return FileVisitResult.CONTINUE;
+        }
+    }
+
+    private List<VetResult> vetAll(List<Target> targets) throws IOException {
+        targets.sort(Comparator.comparing(Target::reportPath));
+        int total = targets.size();
+        long totalBytes = targets.stream().mapToLong(Target::size).sum();
+        ScanProgress progress = options.progress();
+        Object lock = new Object();
+        long[] bytesDone = {0};
+        int[] filesDone = {0};
+        progress.update(0, total, 0, totalBytes);
+        if (total == 0) {
+            return List.of();
+        }
+        int threads = Math.min(options.threads(), total);
+        AtomicInteger threadNumber = new AtomicInteger();
+        List<VetResult> results = new ArrayList<>(total);
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "tollgate-scan-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        })) {
+            List<Future<VetResult>> futures = new ArrayList<>(total);
+            for (Target target : targets) {
+                futures.add(pool.submit(() -> {
+                    VetResult result = vetFile(target);
+                    synchronized (lock) {
+                        filesDone[0]++;
+                        bytesDone[0] += target.size();
+                        progress.update(filesDone[0], total, bytesDone[0], totalBytes);
+                    }
+                    return result;
+                }));
+            }
+            for (Future<VetResult> future : futures) {
+                results.add(future.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("scan interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            if (cause instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw new IllegalStateException("vetting failed: " + cause, cause);
+        }
+        return results;
+    }
+
+    private VetResult vetFile(Target target) {
+        OpenOption[] open = target.followLinks()
+                ? new OpenOption[] {StandardOpenOption.READ}
+                : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
+        try (Arena arena = Arena.ofConfined();
+                FileChannel channel = FileChannel.open(target.path(), open)) {
+            long size = channel.size();
+            ByteView view = size == 0
+                    ? ByteView.of(new byte[0])
+                    : ByteView.of(channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena));
+            return vet(target.reportPath(), view);
+        } catch (IOException e) {
+            return VetResult.of(unreadable(target.reportPath(), e));
+        } catch (InternalError e) {
+            // The JVM turns SIGBUS on a mapped page into InternalError: the file shrank while being read.
+            return VetResult.of(new Finding(
+                    "file.unreadable",
+                    Severity.MEDIUM,
+                    target.reportPath(),
+                    "cannot read " + target.reportPath() + ": the file changed while it was being read",
+                    Map.of("reason", "file changed while being read")));
+        }
+    }
+
+    private static String reportPath(Path path) {
+        String s = path.normalize().toString();
+        return path.getFileSystem().getSeparator().equals("/")
+                ? s
+                : s.replace(path.getFileSystem().getSeparator(), "/");
+    }
+
+    private static Map<String, Object> linkTarget(Path link) {
+        try {
+            return Map.of("target", Files.readSymbolicLink(link).toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            return Map.of();
+        }
+    }
+
+    private static Finding skipped(String path, String why) {
+        return skipped(path, why, Map.of());
+    }
+
+    private static Finding skipped(String path, String why, Map<String, Object> extra) {
+        Map<String, Object> evidence = new LinkedHashMap<>(extra);
+        evidence.put("reason", why);
+        return new Finding("file.skipped", Severity.INFO, path, "skipped " + path + ": " + why, evidence);
+    }
+
+    private static Finding unreadable(String path, IOException e) {
+        String reason = IoMessages.reason(e);
+        return new Finding(
+                "file.unreadable",
+                Severity.MEDIUM,
+                path,
+                "cannot read " + path + ": " + reason,
+                Map.of("reason", reason));
+    }
+
+    private static Finding analysisFailed(String path, String analyzer, String message) {
+        return new Finding(
+                "analysis.failed",
+                Severity.HIGH,
+                path,
+                analyzer + " could not analyse " + path + ": " + message,
+                Map.of("analyzer", analyzer, "error", message));
+    }
+
+    private static String internalMessage(Throwable e) {
+        return "internal error " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    private static String loadVersion() {
+        try (InputStream in = ScanEngine.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
