@@ -1,28 +1,440 @@
 package dev.tollgate.engine;
 
+import dev.tollgate.engine.AuthenticodeVerification.ExtraCertificate;
+import dev.tollgate.engine.AuthenticodeVerification.UnexpectedAttribute;
 import dev.tollgate.formats.ByteView;
+import dev.tollgate.formats.pe.ByteRange;
+import dev.tollgate.formats.pe.CertificateEntry;
+import dev.tollgate.formats.pe.CertificateTable;
+import dev.tollgate.formats.pe.PeAnomaly;
+import dev.tollgate.formats.pe.PeExport;
+import dev.tollgate.formats.pe.PeFile;
+import dev.tollgate.formats.pe.PeFormatException;
+import dev.tollgate.formats.pe.PeImport;
+import dev.tollgate.model.Finding;
+import dev.tollgate.model.PeSummary;
+import dev.tollgate.model.SectionInfo;
+import dev.tollgate.model.Severity;
+import dev.tollgate.model.SignatureInfo;
+import dev.tollgate.model.SignatureStatus;
+import java.lang.foreign.ValueLayout;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Inspects a PE file: parses it, verifies every Authenticode signature against the trust anchors, and reports tamper
  * findings ({@code signature.*}, {@code pe.*}). Thread-safe; one instance serves a whole scan.
+ *
+ * <p>Finding codes (DESIGN.md, "Finding codes"; the first five are the contract):
+ *
+ * <ul>
+ *   <li>{@code signature.appended-data} (critical): bytes in the certificate table that no signature accounts for:
+ *       after an entry's PKCS#7 blob, between or after entries, or a whole entry of a type Windows ignores; up to 7
+ *       zero bytes of alignment excepted. The SigFlip hiding place used in the 3CX attack.
+ *   <li>{@code signature.digest-mismatch} (critical): a signature's digest does not match the file.
+ *   <li>{@code signature.untrusted} (high): a signature verifies but does not chain to a trust anchor, at the
+ *       timestamp's time or now, or its signer lacks the code-signing EKU, or its digest is MD5.
+ *   <li>{@code signature.missing} (medium): the PE carries no Authenticode signature.
+ *   <li>{@code pe.overlay} (medium): data after the image that no matching signature digest covers.
+ *   <li>{@code signature.malformed} (high): a signature that does not parse or whose signer's signature does not
+ *       verify; nothing it claims can be relied on, so a human looks.
+ *   <li>{@code signature.extra-certificate} (low): certificates in a signature that belong to no verified chain;
+ *       harmless in itself (some signers add cross-certificates), but a place to carry data.
+ *   <li>{@code signature.unexpected-attribute} (medium): unauthenticated attributes other than timestamps and nested
+ *       signatures; they are outside the signature, the other place data hides in a signed file.
+ *   <li>{@code signature.weak-digest} (medium): a signature's image digest is MD5, whose collisions forged a Microsoft
+ *       signature (Flame, 2012); that signature is also {@code untrusted}. SHA-1 is not flagged: Windows still accepts
+ *       it, it is on most older vendor files (and on the first half of every dual-signed one), and forging one needs a
+ *       chosen-prefix collision on a file the vendor itself signs; the report shows the algorithm of every signature.
+ *   <li>{@code pe.malformed} (medium): the PE does not parse, or parsed with structural anomalies.
+ * </ul>
  */
 public final class PeInspector {
 
-    private final TrustAnchors trust;
+    /** Alignment padding: the PE/COFF spec pads each WIN_CERTIFICATE to 8 bytes, so at most 7 zero bytes. */
+    static final int MAX_ALIGNMENT_PADDING = 7;
+
+    private static final byte[] SIGFLIP_TAG = {(byte) 0xFE, (byte) 0xED, (byte) 0xFA, (byte) 0xCE};
+    private static final int MAX_LISTED_ANOMALIES = 20;
+
+    private final AuthenticodeVerifier verifier;
 
     public PeInspector(TrustAnchors trust) {
-        this.trust = Objects.requireNonNull(trust, "trust");
+        this(trust, Clock.systemUTC());
+    }
+
+    PeInspector(TrustAnchors trust, Clock clock) {
+        this.verifier = new AuthenticodeVerifier(Objects.requireNonNull(trust, "trust"), clock);
     }
 
     /** Inspects {@code content}, reported under {@code path}. Never throws for malformed input: that is a finding. */
     public PeInspection inspect(String path, ByteView content) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(content, "content");
-        Objects.requireNonNull(trust);
-        // Placeholder until the PE parser and the Authenticode verifier land (issue 2).
-        return new PeInspection(Optional.empty(), List.of(), List.of());
+        try {
+            return new Inspection(path, PeFile.parse(content)).run();
+        } catch (PeFormatException e) {
+            return unreadable(path, "not a readable PE image: " + e.getMessage(), Map.of("offset", e.offset()));
+        } catch (RuntimeException e) {
+            // A parser bug must not end the scan or pass the file silently: the file is held for a human instead.
+            return unreadable(path, "PE inspection failed: " + e, Map.of());
+        }
+    }
+
+    private static PeInspection unreadable(String path, String message, Map<String, Object> evidence) {
+        return new PeInspection(
+                Optional.empty(),
+                List.of(),
+                List.of(new Finding("pe.malformed", Severity.MEDIUM, path, message, evidence)));
+    }
+
+    /** One file's inspection in progress. */
+    private final class Inspection {
+        private final String path;
+        private final PeFile pe;
+        private final List<SignatureInfo> signatures = new ArrayList<>();
+        private final List<Finding> findings = new ArrayList<>();
+
+        Inspection(String path, PeFile pe) {
+            this.path = path;
+            this.pe = pe;
+        }
+
+        PeInspection run() {
+            anomalies();
+            Optional<CertificateTable> table = pe.certificateTable();
+            int signed = 0;
+            if (table.isPresent()) {
+                List<CertificateEntry> entries = table.get().entries();
+                for (int i = 0; i < entries.size(); i++) {
+                    if (entry(i, entries.get(i))) {
+                        signed++;
+                    }
+                }
+                for (ByteRange range : table.get().uncovered()) {
+                    unaccountedTableBytes(range);
+                }
+            }
+            if (signed == 0) {
+                findings.add(new Finding(
+                        "signature.missing",
+                        Severity.MEDIUM,
+                        path,
+                        "unsigned " + (pe.dll() ? "DLL" : "PE executable") + ": no Authenticode signature",
+                        Map.of()));
+            }
+            signatureFindings();
+            overlay();
+            return new PeInspection(Optional.of(summary()), signatures, findings);
+        }
+
+        private void anomalies() {
+            List<PeAnomaly> anomalies = pe.anomalies();
+            if (anomalies.isEmpty()) {
+                return;
+            }
+            List<Object> listed = new ArrayList<>();
+            anomalies.stream().limit(MAX_LISTED_ANOMALIES).forEach(a -> listed.add(a.toString()));
+            findings.add(new Finding(
+                    "pe.malformed",
+                    Severity.MEDIUM,
+                    path,
+                    "PE structure damaged (" + anomalies.size() + " anomal" + (anomalies.size() == 1 ? "y" : "ies")
+                            + "): " + anomalies.getFirst(),
+                    Map.of("count", anomalies.size(), "anomalies", listed)));
+        }
+
+        /** Verifies one WIN_CERTIFICATE entry; true when it is a PKCS#7 signature (valid or not). */
+        private boolean entry(int index, CertificateEntry entry) {
+            ByteView content = entry.content();
+            long contentOffset = entry.offset() + CertificateEntry.HEADER_SIZE;
+            if (!entry.isPkcsSignedData()) {
+                // Windows verifies only PKCS#7 entries; any other entry is unsigned bytes inside the table.
+                appendedData(
+                        contentOffset,
+                        content,
+                        "certificate table entry " + index + " has type 0x" + Integer.toHexString(entry.type())
+                                + ", not PKCS#7 SignedData: its " + content.size() + " bytes are unsigned data",
+                        index);
+                return false;
+            }
+            AuthenticodeVerification verification = verifier.verify(content, md -> {
+                pe.digest(md);
+                return md.digest();
+            });
+            signatures.addAll(verification.signatures());
+            if (verification.pkcs7Length().isPresent()) {
+                long length = verification.pkcs7Length().getAsLong();
+                long extra = content.size() - length;
+                if (extra > 0 && !isAlignment(content, length, extra)) {
+                    appendedData(
+                            contentOffset + length,
+                            sliceOrEmpty(content, length, extra),
+                            extra + " bytes hidden after the PKCS#7 signature in certificate table entry " + index,
+                            index);
+                }
+            }
+            extraCertificates(index, verification.extraCertificates());
+            unexpectedAttributes(index, verification.unexpectedAttributes());
+            return true;
+        }
+
+        /** Bytes of the table that no entry accounts for (the parser already dropped zero alignment padding). */
+        private void unaccountedTableBytes(ByteRange range) {
+            ByteView data = pe.data();
+            if (range.isEmpty() || isAlignment(data, range.offset(), range.length())) {
+                return;
+            }
+            appendedData(
+                    range.offset(),
+                    sliceOrEmpty(data, range.offset(), range.length()),
+                    range.length() + " bytes in the certificate table outside any signature entry",
+                    -1);
+        }
+
+        private void appendedData(long offset, ByteView bytes, String message, int entry) {
+            boolean sigflip = startsWithSigFlipTag(bytes);
+            Map<String, Object> evidence = new LinkedHashMap<>();
+            evidence.put("offset", offset);
+            evidence.put("bytes", bytes.size());
+            evidence.put("entropy", round(entropy(bytes)));
+            evidence.put("sigflipTag", sigflip);
+            if (entry >= 0) {
+                evidence.put("entry", entry);
+            }
+            findings.add(new Finding(
+                    "signature.appended-data",
+                    Severity.CRITICAL,
+                    path,
+                    message + (sigflip ? ", starting with the SigFlip tag FE ED FA CE" : "") + " (offset 0x"
+                            + Long.toHexString(offset) + ")",
+                    evidence));
+        }
+
+        private void extraCertificates(int index, List<ExtraCertificate> extras) {
+            if (extras.isEmpty()) {
+                return;
+            }
+            List<Object> listed = new ArrayList<>();
+            for (ExtraCertificate extra : extras) {
+                listed.add(Map.of(
+                        "subject", extra.subject(),
+                        "thumbprintSha256", extra.thumbprintSha256(),
+                        "nested", extra.nested()));
+            }
+            findings.add(new Finding(
+                    "signature.extra-certificate",
+                    Severity.LOW,
+                    path,
+                    extras.size() + " certificate" + (extras.size() == 1 ? "" : "s")
+                            + " in signature entry " + index + " belong to no verified chain, first: "
+                            + extras.getFirst().subject(),
+                    Map.of("entry", index, "certificates", listed)));
+        }
+
+        private void unexpectedAttributes(int index, List<UnexpectedAttribute> attributes) {
+            if (attributes.isEmpty()) {
+                return;
+            }
+            List<Object> listed = new ArrayList<>();
+            for (UnexpectedAttribute attribute : attributes) {
+                listed.add(Map.of("oid", attribute.oid(), "bytes", attribute.bytes(), "nested", attribute.nested()));
+            }
+            findings.add(new Finding(
+                    "signature.unexpected-attribute",
+                    Severity.MEDIUM,
+                    path,
+                    "unsigned attribute" + (attributes.size() == 1 ? " " : "s ")
+                            + String.join(
+                                    ", ",
+                                    attributes.stream()
+                                            .map(UnexpectedAttribute::oid)
+                                            .distinct()
+                                            .toList())
+                            + " in signature entry " + index + " can carry data outside the signature",
+                    Map.of("entry", index, "attributes", listed)));
+        }
+
+        private void signatureFindings() {
+            for (SignatureInfo signature : signatures) {
+                String code;
+                Severity severity;
+                switch (signature.status()) {
+                    case VALID -> {
+                        continue;
+                    }
+                    case DIGEST_MISMATCH -> {
+                        code = "signature.digest-mismatch";
+                        severity = Severity.CRITICAL;
+                    }
+                    case UNTRUSTED -> {
+                        code = "signature.untrusted";
+                        severity = Severity.HIGH;
+                    }
+                    case MALFORMED -> {
+                        code = "signature.malformed";
+                        severity = Severity.HIGH;
+                    }
+                    default -> throw new IllegalStateException("unknown status " + signature.status());
+                }
+                Map<String, Object> evidence = new LinkedHashMap<>();
+                evidence.put("nested", signature.nested());
+                evidence.put("signer", signature.signer());
+                evidence.put("thumbprintSha256", signature.thumbprintSha256());
+                evidence.put("digestAlgorithm", signature.digestAlgorithm());
+                evidence.put("problems", List.<Object>copyOf(signature.problems()));
+                String who = signature.signer().isEmpty() ? "" : " by " + signature.signer();
+                String what = signature.nested() == 0 ? "signature" : "nested signature";
+                String why = signature.problems().isEmpty()
+                        ? ""
+                        : ": " + signature.problems().getFirst();
+                findings.add(new Finding(
+                        code,
+                        severity,
+                        path,
+                        what + who + " is " + signature.status().label() + why,
+                        evidence));
+            }
+            List<Object> weak = signatures.stream()
+                    .filter(s -> s.digestAlgorithm().equals("MD5"))
+                    .map(s -> (Object) s.nested())
+                    .toList();
+            if (!weak.isEmpty()) {
+                findings.add(new Finding(
+                        "signature.weak-digest",
+                        Severity.MEDIUM,
+                        path,
+                        weak.size() + " signature" + (weak.size() == 1 ? " uses" : "s use")
+                                + " an MD5 image digest, which can be forged with a collision",
+                        Map.of("digestAlgorithm", "MD5", "nested", weak)));
+            }
+        }
+
+        /**
+         * Overlay bytes outside the certificate table are covered when a signature's image digest matched (the digest
+         * then includes them, per {@link PeFile#authenticodeDigestRanges()}); otherwise nothing vouches for them.
+         */
+        private void overlay() {
+            boolean digestMatched = signatures.stream()
+                    .anyMatch(s -> s.status() == SignatureStatus.VALID || s.status() == SignatureStatus.UNTRUSTED);
+            List<ByteRange> digested = pe.authenticodeDigestRanges();
+            for (ByteRange range : pe.overlayOutsideCertificateTable()) {
+                if (range.isEmpty() || (digestMatched && inside(range, digested))) {
+                    continue;
+                }
+                ByteView bytes = sliceOrEmpty(pe.data(), range.offset(), range.length());
+                Map<String, Object> evidence = new LinkedHashMap<>();
+                evidence.put("offset", range.offset());
+                evidence.put("bytes", range.length());
+                evidence.put("entropy", round(entropy(bytes)));
+                findings.add(new Finding(
+                        "pe.overlay",
+                        Severity.MEDIUM,
+                        path,
+                        range.length() + " bytes after the end of the PE image (offset 0x"
+                                + Long.toHexString(range.offset()) + ") that no signature covers",
+                        evidence));
+            }
+        }
+
+        private PeSummary summary() {
+            List<SectionInfo> sections = pe.sections().stream()
+                    .map(s -> new SectionInfo(
+                            s.name(),
+                            s.virtualSize(),
+                            s.sizeOfRawData(),
+                            s.characteristics(),
+                            s.executable(),
+                            s.entropy()))
+                    .toList();
+            return new PeSummary(
+                    pe.machineName(),
+                    pe.pe32Plus(),
+                    pe.dll(),
+                    pe.timeDateStamp(),
+                    sections,
+                    pe.imports().stream().map(PeImport::qualifiedName).toList(),
+                    pe.exports().stream().map(PeExport::displayName).toList(),
+                    pe.versionInfo().map(v -> v.strings()).orElse(Map.of()),
+                    pe.overlayLength());
+        }
+    }
+
+    /** True when {@code length} bytes at {@code offset} are at most 7 zero bytes: alignment, not data. */
+    static boolean isAlignment(ByteView data, long offset, long length) {
+        if (length > MAX_ALIGNMENT_PADDING || !data.has(offset, length)) {
+            return false;
+        }
+        for (long i = offset; i < offset + length; i++) {
+            if (data.segment().get(ValueLayout.JAVA_BYTE, i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean inside(ByteRange range, List<ByteRange> ranges) {
+        return ranges.stream().anyMatch(r -> r.offset() <= range.offset() && range.end() <= r.end());
+    }
+
+    private static ByteView sliceOrEmpty(ByteView data, long offset, long length) {
+        long start = Math.min(Math.max(0, offset), data.size());
+        long n = Math.min(Math.max(0, length), data.size() - start);
+        try {
+            return data.slice(start, n, "range");
+        } catch (dev.tollgate.formats.TruncatedException e) {
+            throw new IllegalStateException("clamped slice out of bounds", e);
+        }
+    }
+
+    /**
+     * True when the bytes start with the SigFlip tag, possibly after up to 7 zero bytes: a tool that appends to the end
+     * of the table writes its tag after the entry's alignment padding.
+     */
+    static boolean startsWithSigFlipTag(ByteView bytes) {
+        long start = 0;
+        while (start < MAX_ALIGNMENT_PADDING
+                && start < bytes.size()
+                && bytes.segment().get(ValueLayout.JAVA_BYTE, start) == 0) {
+            start++;
+        }
+        if (bytes.size() - start < SIGFLIP_TAG.length) {
+            return false;
+        }
+        for (int i = 0; i < SIGFLIP_TAG.length; i++) {
+            if (bytes.segment().get(ValueLayout.JAVA_BYTE, start + i) != SIGFLIP_TAG[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Shannon entropy in bits per byte, 0 to 8. */
+    static double entropy(ByteView bytes) {
+        long total = bytes.size();
+        if (total == 0) {
+            return 0;
+        }
+        long[] counts = new long[256];
+        for (long i = 0; i < total; i++) {
+            counts[bytes.segment().get(ValueLayout.JAVA_BYTE, i) & 0xff]++;
+        }
+        double entropy = 0;
+        for (long count : counts) {
+            if (count != 0) {
+                double p = (double) count / total;
+                entropy -= p * Math.log(p) / Math.log(2);
+            }
+        }
+        return Math.min(8, Math.max(0, entropy));
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
     }
 }

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Scans a large tree of real Windows binaries (Debian's libwine: ~650 MB, ~700 PE files) with
+# Tollgate and compares wall time and peak memory with `openssl dgst -sha256` over the same files.
+#
+#   bench/scan-vs-openssl.sh [TREE]
+#
+# Without TREE it downloads libwine with apt-get and extracts it under bench/work/ (git-ignored,
+# reused on later runs). Environment: RUNS (default 3; the median run is reported), MAX_RATIO
+# (default 4), MAX_RSS_KIB (default 1048576 = 1 GiB). Exit status 0 when both targets pass.
+set -euo pipefail
+
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+work=$root/bench/work
+runs=${RUNS:-3}
+max_ratio=${MAX_RATIO:-4}
+max_rss_kib=${MAX_RSS_KIB:-1048576}
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { printf '[bench] error: %s\n' "$*" >&2; exit 2; }
+
+[[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is required: apt-get install time"
+
+tree=${1:-}
+if [[ -z $tree ]]; then
+    tree=$work/libwine
+    if [[ ! -d $tree ]]; then
+        mkdir -p "$work"
+        if ! ls "$work"/libwine_*.deb >/dev/null 2>&1; then
+            log "downloading libwine (about 100 MB)"
+            (cd "$work" && apt-get download libwine) || die "apt-get download libwine failed"
+        fi
+        log "extracting $(basename "$(ls "$work"/libwine_*.deb | head -1)")"
+        dpkg-deb -x "$(ls "$work"/libwine_*.deb | head -1)" "$tree.partial"
+        mv "$tree.partial" "$tree"
+    fi
+fi
+[[ -d $tree ]] || die "no such directory: $tree"
+
+files=$(find "$tree" -type f | wc -l)
+bytes=$(find "$tree" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
+pe_files=$(find "$tree" -type f \( -iname '*.dll' -o -iname '*.exe' -o -iname '*.sys' -o -iname '*.drv' \) | wc -l)
+log "tree: $tree: $files files, $((bytes / 1048576)) MiB, $pe_files with a PE name"
+
+# Build the CLI outside the measurement (./tollgate builds on first use).
+"$root/tollgate" --help >/dev/null 2>&1 || true
+
+# Read everything once so both contestants start with a warm page cache.
+find "$tree" -type f -print0 | xargs -0 cat >/dev/null
+
+# measure NAME COMMAND...: runs the command RUNS times under GNU time, prints "seconds kib" of the
+# median run (by wall time). Fails when tollgate exits with anything but allow, hold or block.
+measure() {
+    local name=$1
+    shift
+    local results=() i out status
+    for ((i = 1; i <= runs; i++)); do
+        out=$(mktemp)
+        status=0
+        /usr/bin/time -f '%e %M' -o "$out" "$@" >/dev/null 2>"$out.err" || status=$?
+        results+=("$(tail -1 "$out")")
+        log "$name run $i: $(tail -1 "$out") (wall s, peak RSS KiB), exit $status"
+        if [[ $name == tollgate && $status != 0 && $status != 3 && $status != 4 ]]; then
+            cat "$out.err" >&2
+            rm -f "$out" "$out.err"
+            die "tollgate failed with exit $status"
+        fi
+        rm -f "$out" "$out.err"
+    done
+    printf '%s\n' "${results[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
+}
+
+mkdir -p "$work"
+openssl_hash() { find "$tree" -type f -print0 | xargs -0 openssl dgst -sha256; }
+export -f openssl_hash
+export tree
+
+result=$(measure openssl bash -c openssl_hash)
+read -r openssl_s openssl_kib <<<"$result"
+result=$(measure tollgate "$root/tollgate" scan "$tree" --format json --output /dev/null)
+read -r tollgate_s tollgate_kib <<<"$result"
+
+ratio=$(awk -v t="$tollgate_s" -v o="$openssl_s" 'BEGIN { printf "%.2f", (o > 0 ? t / o : 0) }')
+verdict() { if [[ $1 == 1 ]]; then echo PASS; else echo FAIL; fi; }
+ratio_ok=$(awk -v r="$ratio" -v m="$max_ratio" 'BEGIN { print (r <= m) ? 1 : 0 }')
+rss_ok=$(( tollgate_kib < max_rss_kib ? 1 : 0 ))
+
+printf '\n%-28s %10s %14s\n' "" "wall (s)" "peak RSS (MiB)"
+printf '%-28s %10s %14s\n' "openssl dgst -sha256" "$openssl_s" "$((openssl_kib / 1024))"
+printf '%-28s %10s %14s\n' "tollgate scan --format json" "$tollgate_s" "$((tollgate_kib / 1024))"
+printf '\n%s files, %s MiB, median of %s runs, %s cores\n' "$files" "$((bytes / 1048576))" "$runs" "$(nproc)"
+printf 'ratio tollgate/openssl: %s (target <= %s): %s\n' "$ratio" "$max_ratio" "$(verdict "$ratio_ok")"
+printf 'tollgate peak RSS: %s MiB (target < %s MiB): %s\n' "$((tollgate_kib / 1024))" "$((max_rss_kib / 1024))" "$(verdict "$rss_ok")"
+[[ $ratio_ok == 1 && $rss_ok == 1 ]]
