@@ -202,9 +202,14 @@ public final class MsiPackage {
      * @param algorithm a JCA digest name such as {@code SHA-256}
      */
     public byte[] authenticodeDigest(String algorithm, boolean withMetadata) throws FormatException {
-        MessageDigest md = digest(algorithm);
+        return authenticodeDigest(digest(algorithm), withMetadata);
+    }
+
+    /** As {@link #authenticodeDigest(String, boolean)}, into {@code md} (the algorithm a signature names). */
+    public byte[] authenticodeDigest(MessageDigest md, boolean withMetadata) throws FormatException {
+        md.reset();
         if (withMetadata) {
-            md.update(metadataPreHash(algorithm));
+            md.update(metadataPreHash(md.getAlgorithm()));
         }
         hashContent(cfb.root(), md, true, 0);
         return md.digest();
