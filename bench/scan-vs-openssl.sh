@@ -47,8 +47,8 @@ log "tree: $tree: $files files, $((bytes / 1048576)) MiB, $pe_files with a PE na
 # Read everything once so both contestants start with a warm page cache.
 find "$tree" -type f -print0 | xargs -0 cat >/dev/null
 
-# measure NAME COMMAND...: runs the command RUNS times under GNU time, prints "seconds kib" of the
-# median run (by wall time). Fails when tollgate exits with anything but allow, hold or block.
+# measure NAME COMMAND...: runs the command RUNS times under GNU time, prints "wall_seconds kib
+# cpu_seconds" of the median run (by wall time). Fails when tollgate exits with anything but allow, hold or block.
 measure() {
     local name=$1
     shift
@@ -56,9 +56,9 @@ measure() {
     for ((i = 1; i <= runs; i++)); do
         out=$(mktemp)
         status=0
-        /usr/bin/time -f '%e %M' -o "$out" "$@" >/dev/null 2>"$out.err" || status=$?
-        results+=("$(tail -1 "$out")")
-        log "$name run $i: $(tail -1 "$out") (wall s, peak RSS KiB), exit $status"
+        /usr/bin/time -f '%e %M %U %S' -o "$out" "$@" >/dev/null 2>"$out.err" || status=$?
+        results+=("$(tail -1 "$out" | awk '{printf "%s %s %.2f", $1, $2, $3 + $4}')")
+        log "$name run $i: ${results[-1]} (wall s, peak RSS KiB, CPU s), exit $status"
         if [[ $name == tollgate && $status != 0 && $status != 3 && $status != 4 ]]; then
             cat "$out.err" >&2
             rm -f "$out" "$out.err"
@@ -75,19 +75,23 @@ export -f openssl_hash
 export tree
 
 result=$(measure openssl bash -c openssl_hash)
-read -r openssl_s openssl_kib <<<"$result"
+read -r openssl_s openssl_kib openssl_cpu <<<"$result"
 result=$(measure tollgate "$root/tollgate" scan "$tree" --format json --output /dev/null)
-read -r tollgate_s tollgate_kib <<<"$result"
+read -r tollgate_s tollgate_kib tollgate_cpu <<<"$result"
 
 ratio=$(awk -v t="$tollgate_s" -v o="$openssl_s" 'BEGIN { printf "%.2f", (o > 0 ? t / o : 0) }')
 verdict() { if [[ $1 == 1 ]]; then echo PASS; else echo FAIL; fi; }
 ratio_ok=$(awk -v r="$ratio" -v m="$max_ratio" 'BEGIN { print (r <= m) ? 1 : 0 }')
 rss_ok=$(( tollgate_kib < max_rss_kib ? 1 : 0 ))
 
-printf '\n%-28s %10s %14s\n' "" "wall (s)" "peak RSS (MiB)"
-printf '%-28s %10s %14s\n' "openssl dgst -sha256" "$openssl_s" "$((openssl_kib / 1024))"
-printf '%-28s %10s %14s\n' "tollgate scan --format json" "$tollgate_s" "$((tollgate_kib / 1024))"
+printf '\n%-28s %10s %10s %14s\n' "" "wall (s)" "CPU (s)" "peak RSS (MiB)"
+printf '%-28s %10s %10s %14s\n' "openssl dgst -sha256" "$openssl_s" "$openssl_cpu" "$((openssl_kib / 1024))"
+printf '%-28s %10s %10s %14s\n' "tollgate scan --format json" "$tollgate_s" "$tollgate_cpu" "$((tollgate_kib / 1024))"
 printf '\n%s files, %s MiB, median of %s runs, %s cores\n' "$files" "$((bytes / 1048576))" "$runs" "$(nproc)"
 printf 'ratio tollgate/openssl: %s (target <= %s): %s\n' "$ratio" "$max_ratio" "$(verdict "$ratio_ok")"
+# On a shared machine wall time includes waiting for a core; CPU time does not. Informational only.
+printf 'CPU-time ratio (information): %s; load average now: %s\n' \
+    "$(awk -v t="$tollgate_cpu" -v o="$openssl_cpu" 'BEGIN { printf "%.2f", (o > 0 ? t / o : 0) }')" \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'tollgate peak RSS: %s MiB (target < %s MiB): %s\n' "$((tollgate_kib / 1024))" "$((max_rss_kib / 1024))" "$(verdict "$rss_ok")"
 [[ $ratio_ok == 1 && $rss_ok == 1 ]]

@@ -62,6 +62,9 @@ class FixtureVerdictsIT {
                 new Expectation("orbit32.dll", 0, Set.of("signature.missing")),
                 new Expectation("orbit-codec.dll", 0, Set.of("signature.missing")),
                 new Expectation("orbit-trojanized.dll", 0, Set.of("signature.missing")),
+                // The bytes after the last section are the COFF symbol table the file header points at: no overlay.
+                new Expectation("orbit-unstripped.dll", 0, Set.of("signature.missing")),
+                new Expectation("orbit-unstripped-signed.dll", 0, Set.of()),
                 new Expectation("orbit-signed.dll", 0, Set.of()),
                 // SHA-1 alone is deprecated for Authenticode: reported, not held.
                 new Expectation("orbit-signed-sha1.dll", 0, Set.of("signature.weak-digest")),
@@ -159,6 +162,24 @@ class FixtureVerdictsIT {
         assertThat(record.path("signatures"))
                 .allSatisfy(signature ->
                         assertThat(signature.path("status").asText()).isEqualTo("valid"));
+    }
+
+    @Test
+    void namesTheTimestampAuthority() throws IOException {
+        JsonNode signature = onlySignature(
+                onlyFile(scanJson(PE.resolve("orbit-timestamped.dll")).report()));
+
+        assertThat(signature.path("status").asText()).isEqualTo("valid");
+        assertThat(signature.path("timestampAuthority").asText()).contains("CN=Tollgate Test Timestamping Authority");
+    }
+
+    @Test
+    void judgesAnExpiredCertificateAtTheTimeItsTimestampVouchesFor() throws IOException {
+        JsonNode signature = onlySignature(
+                onlyFile(scanJson(PE.resolve("orbit-expired-timestamped.dll")).report()));
+
+        assertThat(signature.path("status").asText()).isEqualTo("valid");
+        assertThat(signature.path("signingTime").asText()).startsWith("2020-06-01T00:00");
     }
 
     @Test
@@ -419,6 +440,18 @@ class FixtureVerdictsIT {
     }
 
     @Test
+    void reportsTheSigFlipPayloadInSarifForCodeScanningDashboards() throws IOException {
+        Scan scan =
+                scan(PE.resolve("orbit-sigflip.dll").toString(), "--format", "sarif", "--trust", TEST_ROOT.toString());
+
+        assertThat(scan.exitCode()).as(scan.describe()).isEqualTo(Main.EXIT_BLOCK);
+        JsonNode sarif = JSON.readTree(scan.out());
+        assertThat(sarif.path("version").asText()).isEqualTo("2.1.0");
+        assertThat(sarif.path("runs").path(0).path("results"))
+                .anySatisfy(result -> assertThat(result.path("ruleId").asText()).isEqualTo("signature.appended-data"));
+    }
+
+    @Test
     void reportsAMissingFileInOneLine() {
         Scan scan = scan(PE.resolve("no-such-file.dll").toString(), "--format", "json");
 
@@ -457,7 +490,7 @@ class FixtureVerdictsIT {
                 out.toString(StandardCharsets.UTF_8),
                 err.toString(StandardCharsets.UTF_8));
         assertNoStackTrace(scan);
-        if (VERDICT_BY_EXIT.containsKey(exitCode) && !arguments.contains("--output")) {
+        if (VERDICT_BY_EXIT.containsKey(exitCode) && arguments.contains("json") && !arguments.contains("--output")) {
             try {
                 JsonNode report = scan.report();
                 assertThat(report.path("files").isArray()

@@ -59,6 +59,7 @@ public final class PeFile {
     static final int SECTION_HEADER_SIZE = 40;
     static final int MAX_DATA_DIRECTORIES = 16;
     static final int FILE_DLL = 0x2000;
+    static final long COFF_SYMBOL_SIZE = 18;
     private static final long DIGEST_CHUNK = 1 << 24;
 
     private final ByteView data;
@@ -86,6 +87,7 @@ public final class PeFile {
     private final List<PeExport> exports;
     private final Optional<VersionInfo> versionInfo;
     private final long imageEnd;
+    private final Optional<ByteRange> coffSymbolTable;
     private final Optional<CertificateTable> certificateTable;
     private final List<ByteRange> digestRanges;
     private final List<PeAnomaly> anomalies;
@@ -186,6 +188,7 @@ public final class PeFile {
                         "SizeOfHeaders 0x" + Long.toHexString(sizeOfHeaders) + " is past the end of the file");
             }
             imageEnd = computeImageEnd(data.size(), sizeOfHeaders, sections);
+            coffSymbolTable = readCoffSymbolTable(data, coff + 8, pointerToSymbolTable, numberOfSymbols, found);
 
             MappedImage image = new MappedImage(
                     data, new AddressMap(sections, sizeOfHeaders, data.size()), pe32Plus, imageBase, found);
@@ -244,7 +247,7 @@ public final class PeFile {
             wanted = (int) fit;
         }
         // The COFF string table follows the symbol table; images rarely have one, but mingw's do.
-        long stringTable = symbolTable == 0 ? -1 : symbolTable + 18 * symbolCount;
+        long stringTable = symbolTable == 0 ? -1 : symbolTable + COFF_SYMBOL_SIZE * symbolCount;
         List<PeSection> sections = new ArrayList<>(wanted);
         for (int i = 0; i < wanted; i++) {
             long at = table + (long) SECTION_HEADER_SIZE * i;
@@ -282,17 +285,44 @@ public final class PeFile {
             length++;
         }
         String name = new String(raw, 0, length, StandardCharsets.ISO_8859_1);
-        if (stringTable >= 0 && name.length() > 1 && name.charAt(0) == '/') {
-            try {
-                long index = Long.parseLong(name.substring(1));
-                if (data.has(stringTable + index, 1)) {
-                    return data.asciiz(stringTable + index, MAX_NAME_LENGTH, "section long name");
-                }
-            } catch (NumberFormatException notDecimal) {
-                return name; // Not a string-table reference: keep the name as written.
+        // "/123" names an offset in the COFF string table; anything else is kept as written.
+        if (stringTable >= 0 && name.matches("/[0-9]{1,7}")) {
+            long entry = stringTable + Long.parseLong(name.substring(1));
+            if (data.has(entry, 1)) {
+                return data.asciiz(entry, MAX_NAME_LENGTH, "section long name");
             }
         }
         return name;
+    }
+
+    /** The COFF symbol table and the string table after it, which mingw and Wine images keep after the sections. */
+    private static Optional<ByteRange> readCoffSymbolTable(
+            ByteView data, long field, long pointer, long count, Anomalies found) throws TruncatedException {
+        if (pointer == 0) {
+            return Optional.empty();
+        }
+        long symbolsEnd = pointer + COFF_SYMBOL_SIZE * count;
+        if (symbolsEnd > data.size()) {
+            found.add(
+                    PeAnomaly.Kind.HEADER,
+                    field,
+                    "COFF symbol table [0x" + Long.toHexString(pointer) + ", 0x" + Long.toHexString(symbolsEnd)
+                            + ") runs past the end of the file");
+            return pointer < data.size() ? Optional.of(ByteRange.between(pointer, data.size())) : Optional.empty();
+        }
+        // The string table's first 4 bytes give its size, those 4 bytes included.
+        long end = symbolsEnd;
+        if (data.has(symbolsEnd, 4)) {
+            long stringsEnd = symbolsEnd + Math.max(4, data.u32(symbolsEnd, "COFF string table size"));
+            if (stringsEnd > data.size()) {
+                found.add(
+                        PeAnomaly.Kind.HEADER,
+                        symbolsEnd,
+                        "COFF string table runs past the end of the file to 0x" + Long.toHexString(stringsEnd));
+            }
+            end = Math.min(stringsEnd, data.size());
+        }
+        return Optional.of(ByteRange.between(pointer, end));
     }
 
     private static long computeImageEnd(long fileSize, long sizeOfHeaders, List<PeSection> sections) {
@@ -506,14 +536,38 @@ public final class PeFile {
         if (overlayLength() == 0) {
             return List.of();
         }
-        ByteRange overlay = ByteRange.between(imageEnd, data.size());
-        if (certificateTable.isEmpty()) {
-            return List.of(overlay);
+        List<ByteRange> overlay = List.of(ByteRange.between(imageEnd, data.size()));
+        return certificateTable.map(t -> subtract(overlay, t.range())).orElse(overlay);
+    }
+
+    /**
+     * The COFF symbol table and the string table after it, where {@code PointerToSymbolTable} says (clamped to the
+     * file): deprecated for images, but mingw-w64 and Wine builds that are not stripped keep them after the last
+     * section, so they are part of the overlay without being hidden data.
+     */
+    public Optional<ByteRange> coffSymbolTable() {
+        return coffSymbolTable;
+    }
+
+    /**
+     * The parts of the overlay that no header accounts for: not the certificate table's declared extent and not the
+     * COFF symbol and string tables. This is data appended to the image, such as an installer payload or something
+     * hidden.
+     */
+    public List<ByteRange> unexplainedOverlay() {
+        List<ByteRange> ranges = overlayOutsideCertificateTable();
+        if (coffSymbolTable.isPresent()) {
+            ranges = subtract(ranges, coffSymbolTable.get());
         }
-        ByteRange table = certificateTable.get().range();
-        List<ByteRange> out = new ArrayList<>(2);
-        addRange(out, overlay.offset(), Math.min(overlay.end(), Math.max(overlay.offset(), table.offset())));
-        addRange(out, Math.max(overlay.offset(), Math.min(overlay.end(), table.end())), overlay.end());
+        return ranges;
+    }
+
+    private static List<ByteRange> subtract(List<ByteRange> ranges, ByteRange cut) {
+        List<ByteRange> out = new ArrayList<>();
+        for (ByteRange r : ranges) {
+            addRange(out, r.offset(), Math.min(r.end(), cut.offset()));
+            addRange(out, Math.max(r.offset(), cut.end()), r.end());
+        }
         return List.copyOf(out);
     }
 

@@ -461,6 +461,52 @@ class PeFileHostileTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 
+    @Test
+    void dropsImportNameLongerThanLimit() throws Exception {
+        String longName = "A".repeat(PeFile.MAX_NAME_LENGTH + 1);
+        PeFile pe = parse(image().imports(Map.of("KERNEL32.dll", List.of(longName, "Sleep")))
+                .build());
+
+        assertThat(pe.imports()).extracting(PeImport::qualifiedName).containsExactly("KERNEL32.dll!Sleep");
+        assertThat(pe.anomalies()).singleElement().satisfies(a -> assertThat(a.message())
+                .contains("longer than 4096 bytes"));
+    }
+
+    @Test
+    void readsOnlyTheFirstMebibyteOfAHugeVersionResource() throws Exception {
+        byte[] version = PeImageBuilder.versionInfo(new int[] {3, 1, 0, 0}, new int[] {3, 1, 0, 0}, Map.of("A", "b"));
+        byte[] file =
+                image().versionResource(version).overlay(new byte[2 << 20]).build();
+        long dataEntry = 0x400 + 0x48; // .rsrc raw data follows .text; see PeImageBuilder.resourceSection
+        putU32(file, dataEntry + 4, 3 << 20);
+        PeFile pe = parse(file);
+
+        assertThat(pe.versionInfo().orElseThrow().fileVersion()).hasValue("3.1.0.0");
+        assertThat(pe.anomalies()).singleElement().satisfies(a -> assertThat(a.kind())
+                .isEqualTo(PeAnomaly.Kind.LIMIT));
+    }
+
+    @Test
+    void reportsSymbolTablePointerPastEndOfFile() throws Exception {
+        byte[] file = image().build();
+        putU32(file, 0x40 + 4 + 8, 0x7FFF0000L); // PointerToSymbolTable
+        PeFile pe = parse(file);
+
+        assertThat(pe.coffSymbolTable()).isEmpty();
+        assertThat(kinds(pe)).containsExactly(PeAnomaly.Kind.HEADER);
+    }
+
+    @Test
+    void recordsRejectImpossibleValues() {
+        assertThatThrownBy(() -> new ByteRange(-1, 4)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ByteRange(Long.MAX_VALUE, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PeImport("a.dll", java.util.Optional.of("f"), java.util.OptionalInt.of(1), false))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new PeSection(".x", 0, 0, 0, 0, 0, 8.5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CertificateEntry(0, 7, 0x200, 2, dev.tollgate.formats.ByteView.of(new byte[0])))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
