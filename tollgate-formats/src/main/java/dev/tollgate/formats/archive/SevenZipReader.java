@@ -2,6 +2,7 @@ package dev.tollgate.formats.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.compress.PasswordRequiredException;
@@ -12,6 +13,8 @@ import org.apache.commons.compress.archivers.sevenz.SevenZFile;
 final class SevenZipReader {
 
     private static final int MEMORY_LIMIT_KIB = 256 * 1024;
+    private static final int UNIX_EXTENSION = 0x8000;
+    private static final int SYMLINK_MAX = 4096;
 
     private SevenZipReader() {}
 
@@ -42,6 +45,12 @@ final class SevenZipReader {
                     walk.member(new Entry(e.getName(), path.get(), 0, EntryKind.DIRECTORY, Optional.empty(), false));
                     continue;
                 }
+                if (isUnixSymlink(e) && e.hasStream() && e.getSize() <= SYMLINK_MAX) {
+                    String target = new String(stream(archive).readNBytes(SYMLINK_MAX), StandardCharsets.UTF_8);
+                    walk.member(new Entry(
+                            e.getName(), path.get(), e.getSize(), EntryKind.SYMLINK, Optional.of(target), false));
+                    continue;
+                }
                 Entry entry = Entry.file(e.getName(), path.get(), e.hasStream() ? e.getSize() : 0);
                 if (!e.hasStream()) {
                     walk.file(entry, InputStream.nullInputStream());
@@ -56,6 +65,15 @@ final class SevenZipReader {
                 }
             }
         }
+    }
+
+    /**
+     * p7zip stores a Unix symlink as a file whose content is the target, marking it with the Unix mode in the high 16
+     * bits of the Windows attributes (flag 0x8000).
+     */
+    private static boolean isUnixSymlink(SevenZArchiveEntry e) {
+        int attributes = e.getHasWindowsAttributes() ? e.getWindowsAttributes() : 0;
+        return (attributes & UNIX_EXTENSION) != 0 && ((attributes >>> 16) & 0170000) == 0120000;
     }
 
     private static InputStream stream(SevenZFile archive) {

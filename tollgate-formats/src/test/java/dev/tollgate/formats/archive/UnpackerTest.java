@@ -65,11 +65,15 @@ class UnpackerTest {
     }
 
     @Test
-    void readsSevenZip() throws IOException {
+    void readsSevenZipWithItsUnixSymlink() throws IOException {
         Collected c = Collected.unpack("sample.7z");
 
         assertThat(c.problems).isEmpty();
-        assertThat(c.files).containsKeys("orbit-1.1.0/bin/hello.dll", "orbit-1.1.0/doc/README");
+        assertThat(c.files).containsOnlyKeys("orbit-1.1.0/bin/hello.dll", "orbit-1.1.0/doc/README");
+        assertThat(c.members)
+                .filteredOn(e -> e.kind() == EntryKind.SYMLINK)
+                .singleElement()
+                .satisfies(e -> assertThat(e.linkTarget()).contains("../doc/README"));
         assertThat(c.files.get("orbit-1.1.0/bin/hello.dll")).isEqualTo(Collected.fixture("hello.dll"));
     }
 
