@@ -71,10 +71,11 @@ measure() {
 }
 
 for ((i = 1; i <= runs; i++)); do
-    read -r t_wall t_rss < <(measure "$root/tollgate" scan --format json --output /dev/null "$set_dir")
+    # The packages are symbolic links, which a directory walk does not follow: name them on the command line.
+    read -r t_wall t_rss < <(measure "$root/tollgate" scan --format json --output "$work/unpack-report.json" "$set_dir"/*)
     read -r o_wall o_rss < <(measure bash -c floor)
-    unpacked=$("$JAVA_HOME/bin/java" -jar "$root/tollgate-cli/target/tollgate.jar" scan --format json "$set_dir" 2>/dev/null \
-        | python3 -c 'import json,sys; r=json.load(sys.stdin); print(len(r["files"]), sum(f["size"] for f in r["files"]))')
+    unpacked=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(len(r["files"]), sum(f["size"] for f in r["files"]))' \
+        "$work/unpack-report.json")
     ratio=$(awk -v a="$t_wall" -v b="$o_wall" 'BEGIN {printf "%.2f", a / b}')
     printf 'run %d: tollgate %ss (peak RSS %d MiB), unpack+openssl %ss (peak RSS %d MiB), ratio %s; tollgate vetted %s files / bytes\n' \
         "$i" "$t_wall" $((t_rss / 1024)) "$o_wall" $((o_rss / 1024)) "$ratio" "$unpacked"
