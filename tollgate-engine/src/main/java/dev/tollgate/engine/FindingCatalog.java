@@ -86,7 +86,28 @@ public final class FindingCatalog {
             entry("file.skipped", "A symbolic link or special file was not vetted", Severity.INFO),
             entry("file.type-mismatch", "A file named like a Windows executable is not one", Severity.MEDIUM),
             entry("analysis.failed", "A check could not be evaluated on the file", Severity.HIGH),
-            entry("indicators.truncated", "The file holds more network indicators than a report keeps", Severity.INFO));
+            entry("indicators.truncated", "The file holds more network indicators than a report keeps", Severity.INFO),
+            entry("archive.bomb", "A container expands far beyond its size (decompression bomb)", Severity.HIGH),
+            entry(
+                    "archive.path-traversal",
+                    "An entry name is absolute, has a drive letter or climbs out with '..'",
+                    Severity.HIGH),
+            entry("archive.link", "A symbolic or hard link in a container points outside it", Severity.MEDIUM),
+            entry("archive.encrypted", "An encrypted entry or container could not be vetted", Severity.MEDIUM),
+            entry("archive.truncated", "A container or an entry's stream ends early or is corrupt", Severity.MEDIUM),
+            entry("archive.unsupported", "A compression method or container feature is not supported", Severity.MEDIUM),
+            entry(
+                    "archive.limit",
+                    "An unpacking limit (size, entries, depth, name length) was reached",
+                    Severity.MEDIUM),
+            entry("archive.duplicate", "Two entries of a container have the same path", Severity.MEDIUM),
+            entry(
+                    "archive.header-mismatch",
+                    "Two copies of a container's metadata disagree (zip local and central headers)",
+                    Severity.MEDIUM),
+            entry("msi.custom-action", "An installer custom action runs a DLL, an EXE or a script", Severity.MEDIUM),
+            entry("msi.malformed", "A Windows Installer package could not be read", Severity.MEDIUM),
+            entry("jar.unsigned-entry", "A signed JAR holds entries its signature does not cover", Severity.MEDIUM));
 
     private FindingCatalog() {}
 

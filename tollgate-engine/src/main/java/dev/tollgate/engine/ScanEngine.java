@@ -1,6 +1,12 @@
 package dev.tollgate.engine;
 
 import dev.tollgate.formats.ByteView;
+import dev.tollgate.formats.archive.ContainerType;
+import dev.tollgate.formats.archive.Entry;
+import dev.tollgate.formats.archive.EntryVisitor;
+import dev.tollgate.formats.archive.Problem;
+import dev.tollgate.formats.archive.ProblemKind;
+import dev.tollgate.formats.archive.Unpacker;
 import dev.tollgate.model.DiffSection;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
@@ -60,10 +66,14 @@ public final class ScanEngine {
 
     private final ScanOptions options;
     private final PeInspector peInspector;
+    private final MsiInspector msiInspector;
+    private final JarVerifier jarVerifier;
 
     private ScanEngine(ScanOptions options) {
         this.options = options;
         this.peInspector = new PeInspector(options.trust());
+        this.msiInspector = new MsiInspector(options.trust());
+        this.jarVerifier = new JarVerifier(options.trust(), java.time.Clock.systemUTC());
     }
 
     public static ScanEngine create(ScanOptions options) {
@@ -151,21 +161,41 @@ public final class ScanEngine {
     public VetResult vet(String reportPath, ByteView content) {
         Objects.requireNonNull(reportPath, "reportPath");
         Objects.requireNonNull(content, "content");
+        try (Unpacker unpacker = Unpacker.create(options.limits(), content.size())) {
+            return vet(reportPath, content, unpacker, 0);
+        }
+    }
+
+    /**
+     * Vets one file at nesting {@code depth} and, when it is a container, every file inside it, recursively through
+     * {@code unpacker} (whose limits span the whole top-level file).
+     */
+    private VetResult vet(String reportPath, ByteView content, Unpacker unpacker, int depth) {
         FileProfile profile = FileProfiler.profile(content);
+        Optional<ContainerType> container = ContainerType.detect(content);
         List<Finding> findings = new ArrayList<>();
         Optional<PeSummary> pe = Optional.empty();
-        List<SignatureInfo> signatures = List.of();
+        List<SignatureInfo> signatures = new ArrayList<>();
         if (profile.type().equals("pe")) {
             try {
                 PeInspection inspection = peInspector.inspect(reportPath, content);
                 pe = inspection.summary();
-                signatures = inspection.signatures();
+                signatures.addAll(inspection.signatures());
                 findings.addAll(inspection.findings());
             } catch (RuntimeException | StackOverflowError e) {
                 findings.add(analysisFailed(reportPath, "pe", internalMessage(e)));
             }
         }
         typeMismatch(reportPath, profile.type()).ifPresent(findings::add);
+        if (container.isPresent() && container.get() == ContainerType.MSI) {
+            try {
+                PeInspection inspection = msiInspector.inspect(reportPath, content);
+                signatures.addAll(inspection.signatures());
+                findings.addAll(inspection.findings());
+            } catch (RuntimeException | StackOverflowError e) {
+                findings.add(analysisFailed(reportPath, "msi", internalMessage(e)));
+            }
+        }
         if (profile.indicatorsTruncated()) {
             findings.add(new Finding(
                     "indicators.truncated",
@@ -175,11 +205,25 @@ public final class ScanEngine {
                             + " network indicators; only the first ones are reported",
                     Map.of("limit", IndicatorExtractor.MAX_INDICATORS)));
         }
+        VetResult inside = new VetResult(List.of(), List.of());
+        if (container.isPresent()) {
+            JarVerifier.Evidence jar = new JarVerifier.Evidence();
+            inside = unpack(reportPath, content, container.get(), unpacker, depth, jar);
+            if (container.get() == ContainerType.ZIP && jar.signed()) {
+                try {
+                    PeInspection inspection = jarVerifier.verify(reportPath, jar);
+                    signatures.addAll(inspection.signatures());
+                    findings.addAll(inspection.findings());
+                } catch (RuntimeException | StackOverflowError e) {
+                    findings.add(analysisFailed(reportPath, "jar", internalMessage(e)));
+                }
+            }
+        }
         FileRecord record = new FileRecord(
                 reportPath,
                 profile.size(),
                 profile.hashes(),
-                profile.type(),
+                container.map(ContainerType::label).orElse(profile.type()),
                 profile.entropy(),
                 signatures,
                 profile.indicators(),
@@ -194,7 +238,51 @@ public final class ScanEngine {
                 findings.add(analysisFailed(reportPath, analyzer.name(), internalMessage(e)));
             }
         }
-        return new VetResult(List.of(record), findings);
+        return new VetResult(List.of(record), findings).plus(inside);
+    }
+
+    /**
+     * Vets every file inside a container as {@code outer!inner}; unpacking problems become {@code archive.*} findings
+     * on the container (high for bombs and path traversal, else medium) and the walk goes on.
+     */
+    private VetResult unpack(
+            String reportPath,
+            ByteView content,
+            ContainerType type,
+            Unpacker unpacker,
+            int depth,
+            JarVerifier.Evidence jar) {
+        List<FileRecord> files = new ArrayList<>();
+        List<Finding> findings = new ArrayList<>();
+        String name = reportPath.substring(Math.max(reportPath.lastIndexOf('/'), reportPath.lastIndexOf('!')) + 1);
+        unpacker.unpack(name, content, type, depth, new EntryVisitor() {
+            @Override
+            public void file(Entry entry, ByteView inner) {
+                VetResult result = vet(reportPath + "!" + entry.path(), inner, unpacker, depth + 1);
+                files.addAll(result.files());
+                findings.addAll(result.findings());
+                if (type == ContainerType.ZIP && !result.files().isEmpty()) {
+                    jar.entry(entry.storedName(), result.files().getFirst().hashes(), inner);
+                }
+            }
+
+            @Override
+            public void problem(Problem problem) {
+                findings.add(archiveFinding(reportPath, problem));
+            }
+        });
+        return new VetResult(files, findings);
+    }
+
+    private static Finding archiveFinding(String path, Problem problem) {
+        Severity severity = problem.kind() == ProblemKind.BOMB || problem.kind() == ProblemKind.PATH_TRAVERSAL
+                ? Severity.HIGH
+                : Severity.MEDIUM;
+        Map<String, Object> evidence = new LinkedHashMap<>(problem.evidence());
+        if (!problem.entry().isEmpty()) {
+            evidence.put("entry", problem.entry());
+        }
+        return new Finding("archive." + problem.kind().code(), severity, path, problem.message(), evidence);
     }
 
     private record Target(String reportPath, Path path, long size, boolean followLinks) {}
@@ -375,7 +463,10 @@ public final class ScanEngine {
         String name = reportPath.substring(slash + 1);
         int dot = name.lastIndexOf('.');
         String extension = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
-        if (!EXECUTABLE_EXTENSIONS.contains(extension) || type.equals("pe") || type.equals("ole")) {
+        if (!EXECUTABLE_EXTENSIONS.contains(extension)
+                || type.equals("pe")
+                || type.equals("ole")
+                || type.equals("msi")) {
             return Optional.empty();
         }
         String what = type.equals("empty") ? "empty" : "not a PE image (its content is " + type + ")";

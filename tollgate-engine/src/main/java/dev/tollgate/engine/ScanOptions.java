@@ -1,5 +1,6 @@
 package dev.tollgate.engine;
 
+import dev.tollgate.formats.archive.Limits;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,9 +12,15 @@ import java.util.Objects;
  * @param analyzers checks run on every file after profiling and PE inspection, in this order (intel, YARA, ...)
  * @param threads how many files are vetted at once, 1 to {@link #MAX_THREADS}
  * @param progress told after each file
+ * @param limits how far containers are unpacked (total bytes, ratio, entries, nesting depth, ...)
  */
 public record ScanOptions(
-        TrustAnchors trust, Policy policy, List<FileAnalyzer> analyzers, int threads, ScanProgress progress) {
+        TrustAnchors trust,
+        Policy policy,
+        List<FileAnalyzer> analyzers,
+        int threads,
+        ScanProgress progress,
+        Limits limits) {
 
     public static final int MAX_THREADS = 256;
 
@@ -21,6 +28,7 @@ public record ScanOptions(
         Objects.requireNonNull(trust, "trust");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(limits, "limits");
         analyzers = List.copyOf(analyzers);
         if (threads < 1 || threads > MAX_THREADS) {
             throw new IllegalArgumentException("threads must be within 1.." + MAX_THREADS + ": " + threads);
@@ -34,26 +42,32 @@ public record ScanOptions(
                 Policy.defaults(),
                 List.of(),
                 Math.clamp(Runtime.getRuntime().availableProcessors(), 1, MAX_THREADS),
-                ScanProgress.NONE);
+                ScanProgress.NONE,
+                Limits.defaults());
     }
 
     public ScanOptions withTrust(TrustAnchors newTrust) {
-        return new ScanOptions(newTrust, policy, analyzers, threads, progress);
+        return new ScanOptions(newTrust, policy, analyzers, threads, progress, limits);
     }
 
     public ScanOptions withPolicy(Policy newPolicy) {
-        return new ScanOptions(trust, newPolicy, analyzers, threads, progress);
+        return new ScanOptions(trust, newPolicy, analyzers, threads, progress, limits);
     }
 
     public ScanOptions withAnalyzers(List<FileAnalyzer> newAnalyzers) {
-        return new ScanOptions(trust, policy, newAnalyzers, threads, progress);
+        return new ScanOptions(trust, policy, newAnalyzers, threads, progress, limits);
     }
 
     public ScanOptions withThreads(int newThreads) {
-        return new ScanOptions(trust, policy, analyzers, newThreads, progress);
+        return new ScanOptions(trust, policy, analyzers, newThreads, progress, limits);
     }
 
     public ScanOptions withProgress(ScanProgress newProgress) {
-        return new ScanOptions(trust, policy, analyzers, threads, newProgress);
+        return new ScanOptions(trust, policy, analyzers, threads, newProgress, limits);
+    }
+
+    /** Unpacking limits for containers (total bytes, ratio, entries, nesting depth, ...). */
+    public ScanOptions withLimits(Limits newLimits) {
+        return new ScanOptions(trust, policy, analyzers, threads, progress, newLimits);
     }
 }

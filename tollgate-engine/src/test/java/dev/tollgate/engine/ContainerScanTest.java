@@ -1,0 +1,185 @@
+package dev.tollgate.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.formats.archive.Limits;
+import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.Finding;
+import dev.tollgate.model.Report;
+import dev.tollgate.model.SignatureStatus;
+import dev.tollgate.model.Verdict;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Scans of the archive fixtures (fixtures/archive, see its README) through the whole engine. */
+class ContainerScanTest {
+
+    private static final Path FIXTURES = Path.of("..", "fixtures", "archive");
+
+    private static Report scan(String name) throws IOException {
+        return scan(List.of(FIXTURES.resolve(name)), ScanOptions.defaults());
+    }
+
+    private static Report scan(List<Path> inputs, ScanOptions options) throws IOException {
+        TrustAnchors trust = TrustAnchors.of(TrustAnchors.readPem(FIXTURES.resolve("pki/ca.pem")));
+        return ScanEngine.create(options.withTrust(trust).withThreads(1)).scan(inputs);
+    }
+
+    private static List<String> codes(Report report) {
+        return report.findings().stream().map(Finding::code).toList();
+    }
+
+    @Test
+    void showsTheTamperedDllInsideASignedMsiUnderTheMsisPath() throws IOException {
+        Report report = scan("signed-tampered-dll.msi");
+
+        String dll = FIXTURES.resolve("signed-tampered-dll.msi").normalize()
+                + "!ProgramFilesFolder/Orbit/Orbit Phone/d3dcompiler_47.dll";
+        assertThat(report.findings())
+                .filteredOn(f -> f.code().equals("signature.appended-data"))
+                .extracting(Finding::path)
+                .contains(dll);
+        assertThat(report.verdict()).isEqualTo(Verdict.BLOCK);
+    }
+
+    @Test
+    void allowsACleanSignedMsiWithATrustedRootAndListsItsCustomAction() throws IOException {
+        Report report = scan("signed.msi");
+
+        assertThat(report.verdict()).isEqualTo(Verdict.ALLOW);
+        FileRecord msi = report.files().stream()
+                .filter(f -> f.type().equals("msi"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(msi.signatures()).singleElement().satisfies(s -> assertThat(s.status())
+                .isEqualTo(SignatureStatus.VALID));
+        assertThat(codes(report)).containsExactly("msi.custom-action");
+        assertThat(report.files()).extracting(FileRecord::path).anyMatch(p -> p.endsWith("!Binary.SetupHelper"));
+    }
+
+    @Test
+    void verifiesAnMsiSignedWithMsiDigitalSignatureEx() throws IOException {
+        Report report = scan("signed-dse.msi");
+
+        assertThat(report.files().getFirst().signatures()).singleElement().satisfies(s -> assertThat(s.status())
+                .isEqualTo(SignatureStatus.VALID));
+    }
+
+    @Test
+    void flagsAnMsiWhoseContentChangedAfterSigning(@TempDir Path dir) throws IOException {
+        byte[] msi = Files.readAllBytes(FIXTURES.resolve("signed.msi"));
+        // The DLL's bytes live in the embedded cabinet; flip one byte of the PE's DOS stub text in it.
+        int at = indexOf(msi, "This program cannot be run in DOS mode".getBytes());
+        assertThat(at).isPositive();
+        msi[at] ^= 0x20;
+        Path tampered = Files.write(dir.resolve("tampered.msi"), msi);
+
+        Report report = scan(List.of(tampered), ScanOptions.defaults());
+
+        assertThat(codes(report)).contains("signature.digest-mismatch");
+        assertThat(report.verdict()).isEqualTo(Verdict.BLOCK);
+    }
+
+    @Test
+    void refusesTheTwoGibibyteZipBombQuickly() throws IOException {
+        long start = System.nanoTime();
+        Report report = scan("bomb-2gib.zip");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(codes(report)).containsExactly("archive.bomb");
+        assertThat(report.verdict()).isEqualTo(Verdict.HOLD);
+        assertThat(millis).isLessThan(3_000);
+    }
+
+    @Test
+    void reportsPathTraversalAndStillVetsTheEntries() throws IOException {
+        Report report = scan("traversal.zip");
+
+        assertThat(codes(report)).contains("archive.path-traversal", "archive.duplicate");
+        assertThat(report.files()).extracting(FileRecord::path).anyMatch(p -> p.endsWith("traversal.zip!evil.txt"));
+        assertThat(report.verdict()).isEqualTo(Verdict.HOLD);
+    }
+
+    @Test
+    void verifiesASignedJar() throws IOException {
+        Report report = scan("signed.jar");
+
+        assertThat(report.files().getFirst().signatures()).singleElement().satisfies(s -> {
+            assertThat(s.kind()).isEqualTo("jar");
+            assertThat(s.status()).isEqualTo(SignatureStatus.VALID);
+            assertThat(s.signer()).contains("CN=Tollgate Archive Test Signer");
+        });
+        assertThat(report.findings()).isEmpty();
+    }
+
+    @Test
+    void flagsAJarChangedAfterSigningAndItsUnsignedEntry() throws IOException {
+        Report report = scan("tampered.jar");
+
+        assertThat(codes(report)).contains("signature.digest-mismatch", "jar.unsigned-entry");
+        assertThat(report.findings())
+                .filteredOn(f -> f.code().equals("jar.unsigned-entry"))
+                .singleElement()
+                .satisfies(
+                        f -> assertThat(f.evidence().get("entries").toString()).contains("com/orbit/Added.txt"));
+        assertThat(report.verdict()).isEqualTo(Verdict.BLOCK);
+    }
+
+    @Test
+    void unpacksNestedContainersWithOuterInnerPaths() throws IOException {
+        Report report = scan("sample.deb");
+
+        assertThat(report.files())
+                .extracting(FileRecord::path, FileRecord::type)
+                .contains(org.assertj.core.groups.Tuple.tuple(
+                        FIXTURES.resolve("sample.deb").normalize() + "!data.tar.xz!usr/lib/orbit/hello.dll", "pe"));
+    }
+
+    @Test
+    void stopsNestingAtTheDepthLimit(@TempDir Path dir) throws IOException {
+        byte[] nested = "innermost".getBytes();
+        for (int i = 0; i < 5; i++) {
+            nested = zip("level" + i + (i == 0 ? ".txt" : ".zip"), nested);
+        }
+        Path file = Files.write(dir.resolve("nested.zip"), nested);
+
+        Report report = scan(
+                List.of(file),
+                ScanOptions.defaults().withLimits(Limits.defaults().withMaxDepth(3)));
+
+        // Files at depths 0 to 3 are vetted (nested.zip, level3.zip, level2.zip, level1.zip); level1.zip, at depth 3,
+        // is not opened.
+        assertThat(codes(report)).containsExactly("archive.limit");
+        assertThat(report.files()).hasSize(4);
+    }
+
+    private static byte[] zip(String name, byte[] content) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            z.putNextEntry(new ZipEntry(name));
+            z.write(content);
+            z.closeEntry();
+        }
+        return out.toByteArray();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = haystack.length - needle.length; i >= 0; i--) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.tollgate.formats.archive;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Something an archive did that unpacking refused or could not handle. Problems are data: the engine turns each into
+ * an {@code archive.*} finding and goes on with the rest of the archive.
+ *
+ * @param kind what went wrong
+ * @param entry the stored name of the entry concerned, or empty when the problem concerns the whole container
+ * @param message one line for a person
+ * @param evidence JSON-shaped values (String, Number, Boolean) that back the message
+ */
+public record Problem(ProblemKind kind, String entry, String message, Map<String, Object> evidence) {
+
+    public Problem {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(entry, "entry");
+        Objects.requireNonNull(message, "message");
+        evidence = Map.copyOf(evidence);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.tollgate.formats.archive;
+
+import dev.tollgate.formats.ByteView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Turns an entry's stream into a {@link ByteView}: on the heap up to {@link Limits#memoryThreshold()}, beyond that in
+ * a temporary file that is memory-mapped. Temporary files live in one private directory (owner-only permissions),
+ * created on first need; their names are generated, never taken from an archive, so nothing an archive names is
+ * ever written, and nothing is written outside that directory. {@link #close()} deletes the directory.
+ */
+final class Spool implements AutoCloseable {
+
+    /** Bytes of expanded content, delivered to the caller's charge callback while they are read. */
+    @FunctionalInterface
+    interface Meter {
+        void charge(long bytes) throws Refusal;
+    }
+
+    /** Spooled bytes; {@link #close()} unmaps and deletes them. */
+    interface Content extends AutoCloseable {
+        ByteView view();
+
+        @Override
+        void close();
+    }
+
+    private static final int CHUNK = 64 * 1024;
+
+    private final long memoryThreshold;
+    private final Path parent;
+    private Optional<Path> directory = Optional.empty();
+
+    Spool(long memoryThreshold, Path parent) {
+        this.memoryThreshold = memoryThreshold;
+        this.parent = parent;
+    }
+
+    /**
+     * Reads {@code in} to its end, or refuses once {@code maxBytes} is passed ({@link Refusal.Scope#ENTRY}).
+     *
+     * @param sizeHint the declared size when known (to size the buffer), else -1; never trusted beyond a hint
+     */
+    Content read(InputStream in, long sizeHint, long maxBytes, String entry, Meter meter) throws IOException, Refusal {
+        int initial = (int) Math.min(Math.max(sizeHint, CHUNK), Math.min(memoryThreshold, 16L << 20));
+        byte[] buffer = new byte[initial];
+        int length = 0;
+        while (true) {
+            if (length == buffer.length) {
+                if (length >= memoryThreshold) {
+                    return spill(in, buffer, length, maxBytes, entry, meter);
+                }
+                buffer = Arrays.copyOf(buffer, (int) Math.min(memoryThreshold, (long) length * 2));
+            }
+            int n = in.read(buffer, length, buffer.length - length);
+            if (n < 0) {
+                break;
+            }
+            length += n;
+            checkEntrySize(length, maxBytes, entry);
+            meter.charge(n);
+        }
+        ByteView view = ByteView.of(length == buffer.length ? buffer : Arrays.copyOf(buffer, length));
+        return new Content() {
+            @Override
+            public ByteView view() {
+                return view;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    private Content spill(InputStream in, byte[] head, int headLength, long maxBytes, String entry, Meter meter)
+            throws IOException, Refusal {
+        Path file = Files.createTempFile(directory(), "entry-", ".bin", ownerOnly("rw-------"));
+        boolean done = false;
+        try {
+            long length = headLength;
+            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
+                out.write(head, 0, headLength);
+                byte[] chunk = new byte[CHUNK];
+                int n;
+                while ((n = in.read(chunk)) >= 0) {
+                    length += n;
+                    checkEntrySize(length, maxBytes, entry);
+                    meter.charge(n);
+                    out.write(chunk, 0, n);
+                }
+            }
+            Arena arena = Arena.ofShared();
+            ByteView view;
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                view = ByteView.of(channel.map(FileChannel.MapMode.READ_ONLY, 0, length, arena));
+            } catch (IOException | RuntimeException e) {
+                arena.close();
+                throw e;
+            }
+            done = true;
+            return new Content() {
+                @Override
+                public ByteView view() {
+                    return view;
+                }
+
+                @Override
+                public void close() {
+                    arena.close();
+                    deleteQuietly(file);
+                }
+            };
+        } finally {
+            if (!done) {
+                deleteQuietly(file);
+            }
+        }
+    }
+
+    private static void checkEntrySize(long length, long maxBytes, String entry) throws Refusal {
+        if (length > maxBytes) {
+            throw new Refusal(
+                    Refusal.Scope.ENTRY,
+                    new Problem(
+                            ProblemKind.LIMIT,
+                            entry,
+                            "entry " + entry + " is larger than " + maxBytes + " bytes; not vetted",
+                            java.util.Map.of("limit", "maxEntryBytes", "value", maxBytes)));
+        }
+    }
+
+    private Path directory() throws IOException {
+        if (directory.isEmpty()) {
+            directory = Optional.of(Files.createTempDirectory(parent, "tollgate-unpack-", ownerOnly("rwx------")));
+        }
+        return directory.get();
+    }
+
+    private static java.nio.file.attribute.FileAttribute<?>[] ownerOnly(String permissions) {
+        if (!java.nio.file.FileSystems.getDefault()
+                .supportedFileAttributeViews()
+                .contains("posix")) {
+            return new java.nio.file.attribute.FileAttribute<?>[0];
+        }
+        return new java.nio.file.attribute.FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))
+        };
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // The directory sweep in close() retries.
+        }
+    }
+
+    @Override
+    public void close() {
+        if (directory.isEmpty()) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(directory.get())) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete the temporary directory " + directory.get(), e);
+        }
+        directory = Optional.empty();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.tollgate.formats.msi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tollgate.formats.ByteView;
+import dev.tollgate.formats.FormatException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+class MsiPackageTest {
+
+    private static final Path FIXTURES = Path.of("..", "fixtures", "archive");
+
+    private static MsiPackage load(String name) throws IOException, FormatException {
+        return MsiPackage.parse(ByteView.of(Files.readAllBytes(FIXTURES.resolve(name))));
+    }
+
+    @Test
+    void resolvesInstallPathsThroughTheDirectoryTree() throws Exception {
+        MsiPackage msi = load("signed.msi");
+
+        assertThat(msi.files()).singleElement().satisfies(f -> {
+            assertThat(f.key()).isEqualTo("fil_d3d");
+            assertThat(f.installPath()).isEqualTo("ProgramFilesFolder/Orbit/Orbit Phone/d3dcompiler_47.dll");
+            assertThat(f.size()).isEqualTo(13872);
+        });
+        assertThat(msi.cabinets()).containsExactly(new MsiPackage.Cabinet("product.cab", true, 1));
+    }
+
+    @Test
+    void listsCustomActionThatRunsADllFromTheBinaryTable() throws Exception {
+        MsiPackage msi = load("signed.msi");
+
+        assertThat(msi.customActions()).singleElement().satisfies(a -> {
+            assertThat(a.action()).isEqualTo("RunHelper");
+            assertThat(a.type() & 0x3F).isEqualTo(1);
+            assertThat(a.source()).isEqualTo("SetupHelper");
+            assertThat(a.runsCode()).isTrue();
+            assertThat(a.description()).isEqualTo("DLL from the Binary table");
+        });
+        assertThat(msi.otherStreams()).extracting(MsiPackage.Stream::name).containsExactly("Binary.SetupHelper");
+    }
+
+    /** The golden digest is the "Calculated DigitalSignature" that {@code osslsigncode verify} prints for this file. */
+    @Test
+    void computesTheAuthenticodeDigestOsslsigncodeComputes() throws Exception {
+        MsiPackage msi = load("signed.msi");
+
+        assertThat(msi.digitalSignature()).isPresent();
+        assertThat(msi.digitalSignatureEx()).isEmpty();
+        assertThat(HexFormat.of().withUpperCase().formatHex(msi.authenticodeDigest("SHA-256", false)))
+                .isEqualTo("0FFCA07DDA72DAFE17A9ADD2A2E90F87733C940A677F0BD6A64642F611569C3E");
+    }
+
+    @Test
+    void computesTheMetadataPreHashOfMsiDigitalSignatureEx() throws Exception {
+        MsiPackage msi = load("signed-dse.msi");
+
+        assertThat(msi.digitalSignatureEx()).isPresent();
+        assertThat(msi.metadataPreHash("SHA-256"))
+                .isEqualTo(msi.digitalSignatureEx().orElseThrow());
+        assertThat(HexFormat.of().withUpperCase().formatHex(msi.authenticodeDigest("SHA-256", true)))
+                .isEqualTo("7CE758315D5C505C95FAA4DABB708C1B1AB423B3211378E549B173828ECCE447");
+    }
+
+    @Test
+    void decodesPackedStreamNames() {
+        assertThat(MsiNames.decode("\u4840\u3b3f\u43f2\u4438\u45b1")).startsWith("!");
+        assertThat(MsiNames.decode("\u0005DigitalSignature")).isEqualTo("\u0005DigitalSignature");
+    }
+
+    @Test
+    void rejectsAFileThatIsNotACompoundFile() {
+        assertThatThrownBy(() -> MsiPackage.parse(ByteView.of(new byte[600])))
+                .isInstanceOf(FormatException.class)
+                .hasMessageContaining("CFB signature");
+    }
+
+    @Test
+    void rejectsATruncatedPackageWithATypedException() throws IOException {
+        byte[] bytes = Files.readAllBytes(FIXTURES.resolve("signed.msi"));
+        for (int cut : new int[] {512, 1024, 4096, bytes.length / 2}) {
+            byte[] truncated = java.util.Arrays.copyOf(bytes, cut);
+            assertThatThrownBy(() -> MsiPackage.parse(ByteView.of(truncated))).isInstanceOf(FormatException.class);
+        }
+    }
+}
