@@ -61,9 +61,9 @@ class StringScannerTest {
 
     @Test
     void findsUtf16LeStringsAcrossEveryChunkBoundary() {
-        byte[] data = bytes(0x90, "S\0e\0t\0u\0p\0.\0".getBytes(StandardCharsets.ISO_8859_1), 0x90, 0x90);
+        byte[] data = bytes(0x90, "S\0e\0t\0u\0p\0.\0e\0x\0".getBytes(StandardCharsets.ISO_8859_1), 0x90, 0x90);
         for (int split = 0; split <= data.length; split++) {
-            assertThat(scan(data, split)).as("split at %d", split).containsExactly("Setup.");
+            assertThat(scan(data, split)).as("split at %d", split).containsExactly("Setup.ex");
         }
     }
 
@@ -81,6 +81,12 @@ class StringScannerTest {
     @Test
     void dropsRunsThatCannotHoldAnIndicator() {
         assertThat(scan(bytes(0, "GetProcAddress", 0, "kernel32.dll", 0))).containsExactly("kernel32.dll");
+    }
+
+    @Test
+    void dropsDotsAndColonsThatNoIndicatorHas() {
+        assertThat(scan(bytes(0, "....: x", 0, "end. Next", 0, "x:\\path", 0, "http://h", 0, "fe80::1", 0, "v1.2x", 0)))
+                .containsExactly("http://h", "fe80::1", "v1.2x");
     }
 
     @Test
