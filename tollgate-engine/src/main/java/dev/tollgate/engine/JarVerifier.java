@@ -45,6 +45,14 @@ import org.bouncycastle.util.Store;
  */
 final class JarVerifier {
 
+    /**
+     * Bouncy Castle's provider maps a SignerInfo's digest and key algorithms to a signature algorithm (SHA256withDSA
+     * for the DSA-2048 block Bouncy Castle signs its own jars with); the JDK's provider picked RawDSA, which only takes
+     * SHA-1-sized input, and called a valid signature malformed.
+     */
+    private static final java.security.Provider BOUNCY_CASTLE =
+            new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
     private static final int MAX_LISTED = 50;
 
     /**
@@ -178,7 +186,9 @@ final class JarVerifier {
             }
             signer = converter.getCertificate(matches.iterator().next());
             digestAlgorithm = digestName(info.getDigestAlgOID());
-            if (!info.verify(new JcaSimpleSignerInfoVerifierBuilder().build(signer.getPublicKey()))) {
+            if (!info.verify(new JcaSimpleSignerInfoVerifierBuilder()
+                    .setProvider(BOUNCY_CASTLE)
+                    .build(signer.getPublicKey()))) {
                 return malformed("the signature block's signature over the .SF file does not verify");
             }
         } catch (Exception e) {
