@@ -1,11 +1,8 @@
 package dev.tollgate.cli;
 
-import dev.tollgate.engine.Policy;
-import dev.tollgate.engine.PolicyException;
 import dev.tollgate.engine.ScanEngine;
 import dev.tollgate.engine.ScanOptions;
 import dev.tollgate.engine.ScanProgress;
-import dev.tollgate.engine.TrustAnchors;
 import dev.tollgate.intel.IntelAnalyzer;
 import dev.tollgate.intel.StixExporter;
 import dev.tollgate.model.Report;
@@ -104,30 +101,8 @@ final class IntelExportCommand implements Callable<Integer> {
             }
         }
         ScanOptions options = ScanOptions.defaults().withProgress(ScanProgress.NONE);
-        if (threads != null) {
-            if (threads < 1 || threads > ScanOptions.MAX_THREADS) {
-                throw usage("--threads must be between 1 and " + ScanOptions.MAX_THREADS + ", got " + threads);
-            }
-            options = options.withThreads(threads);
-        }
-        try {
-            options = options.withPolicy(policy == null ? Policy.defaults() : Policy.load(policy));
-        } catch (PolicyException e) {
-            throw usage(e.getMessage());
-        }
-        for (Path pem : trust) {
-            if (!Files.isRegularFile(pem)) {
-                throw usage("--trust " + pem + ": no such file");
-            }
-        }
-        try {
-            // the same anchors as scan: the JDK's roots, the configured trust store and --trust PEMs
-            options = options.withTrust(TrustAnchors.standard(trust));
-        } catch (NoSuchFileException e) {
-            throw usage("trust store " + e.getFile() + ": " + (e.getReason() == null ? "no such file" : e.getReason()));
-        } catch (IOException e) {
-            throw usage("--trust " + Terminal.oneLine(String.valueOf(e.getMessage())));
-        }
+        options = PolicyAndTrust.apply(
+                options, Optional.ofNullable(threads), Optional.ofNullable(policy), trust, this::usage);
         options = options.withAnalyzers(intel.analyzers(terminal.err(), spec));
 
         Report report;

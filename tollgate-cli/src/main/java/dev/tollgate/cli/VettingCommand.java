@@ -1,13 +1,10 @@
 package dev.tollgate.cli;
 
 import dev.tollgate.engine.FileAnalyzer;
-import dev.tollgate.engine.Policy;
-import dev.tollgate.engine.PolicyException;
 import dev.tollgate.engine.ReportWriter;
 import dev.tollgate.engine.ScanEngine;
 import dev.tollgate.engine.ScanOptions;
 import dev.tollgate.engine.ScanProgress;
-import dev.tollgate.engine.TrustAnchors;
 import dev.tollgate.model.Report;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -103,12 +100,6 @@ abstract class VettingCommand implements Callable<Integer> {
 
     private Integer run() throws IOException {
         ScanOptions options = ScanOptions.defaults();
-        if (threads != null) {
-            if (threads < 1 || threads > ScanOptions.MAX_THREADS) {
-                throw usage("--threads must be between 1 and " + ScanOptions.MAX_THREADS + ", got " + threads);
-            }
-            options = options.withThreads(threads);
-        }
         if (output != null) {
             Path dir = Optional.ofNullable(output.toAbsolutePath().getParent()).orElse(Path.of("."));
             if (!Files.isDirectory(dir)) {
@@ -123,24 +114,8 @@ abstract class VettingCommand implements Callable<Integer> {
                 throw usage("no such file or directory: " + path);
             }
         }
-        try {
-            options = options.withPolicy(policy == null ? Policy.defaults() : Policy.load(policy));
-        } catch (PolicyException e) {
-            throw usage(e.getMessage());
-        }
-        for (Path pem : trust) {
-            if (!Files.isRegularFile(pem)) {
-                throw usage("--trust " + pem + ": no such file");
-            }
-        }
-        try {
-            // The JDK's roots, the configured trust store ($TOLLGATE_TRUST_ROOTS or the XDG file) and --trust PEMs.
-            options = options.withTrust(TrustAnchors.standard(trust));
-        } catch (NoSuchFileException e) {
-            throw usage("trust store " + e.getFile() + ": " + (e.getReason() == null ? "no such file" : e.getReason()));
-        } catch (IOException e) {
-            throw usage("--trust " + Terminal.oneLine(String.valueOf(e.getMessage())));
-        }
+        options = PolicyAndTrust.apply(
+                options, Optional.ofNullable(threads), Optional.ofNullable(policy), trust, this::usage);
 
         List<FileAnalyzer> analyzers = new ArrayList<>(intel.analyzers(terminal.err(), spec));
         yara.analyzer(spec.commandLine(), terminal.err()).ifPresent(analyzers::add);

@@ -1,0 +1,58 @@
+package dev.tollgate.cli;
+
+import dev.tollgate.engine.Policy;
+import dev.tollgate.engine.PolicyException;
+import dev.tollgate.engine.ScanOptions;
+import dev.tollgate.engine.TrustAnchors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The options every vetting command shares, turned into {@link ScanOptions}: {@code --threads}, {@code --policy} and
+ * {@code --trust} (with the JDK's roots and the configured trust store). Each problem is a usage error naming the file.
+ */
+final class PolicyAndTrust {
+
+    private PolicyAndTrust() {}
+
+    static ScanOptions apply(
+            ScanOptions options,
+            Optional<Integer> threads,
+            Optional<Path> policy,
+            List<Path> trust,
+            Function<String, ParameterException> usage) {
+        ScanOptions result = options;
+        if (threads.isPresent()) {
+            int n = threads.get();
+            if (n < 1 || n > ScanOptions.MAX_THREADS) {
+                throw usage.apply("--threads must be between 1 and " + ScanOptions.MAX_THREADS + ", got " + n);
+            }
+            result = result.withThreads(n);
+        }
+        try {
+            result = result.withPolicy(policy.isEmpty() ? Policy.defaults() : Policy.load(policy.get()));
+        } catch (PolicyException e) {
+            throw usage.apply(e.getMessage());
+        }
+        for (Path pem : trust) {
+            if (!Files.isRegularFile(pem)) {
+                throw usage.apply("--trust " + pem + ": no such file");
+            }
+        }
+        try {
+            // The JDK's roots, the configured trust store ($TOLLGATE_TRUST_ROOTS or the XDG file) and --trust PEMs.
+            return result.withTrust(TrustAnchors.standard(trust));
+        } catch (NoSuchFileException e) {
+            throw usage.apply(
+                    "trust store " + e.getFile() + ": " + (e.getReason() == null ? "no such file" : e.getReason()));
+        } catch (IOException e) {
+            throw usage.apply("--trust " + Terminal.oneLine(String.valueOf(e.getMessage())));
+        }
+    }
+}
