@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -65,13 +66,17 @@ final class ZipReader {
             walk.member(new Entry(e.getName(), path.get(), size, EntryKind.DIRECTORY, Optional.empty(), false));
             return;
         }
-        if (e.isUnixSymlink() && !encrypted && size >= 0 && size <= SYMLINK_MAX && zip.canReadEntryData(e)) {
+        if (e.isUnixSymlink()
+                && !encrypted
+                && size >= 0
+                && size <= SYMLINK_MAX
+                && readable(zip.canReadEntryData(e), e)) {
             String target = zip.getUnixSymlink(e);
             walk.member(new Entry(e.getName(), path.get(), size, EntryKind.SYMLINK, Optional.of(target), false));
             return;
         }
         Entry entry = new Entry(e.getName(), path.get(), size, EntryKind.FILE, Optional.empty(), encrypted);
-        if (!encrypted && !zip.canReadEntryData(e)) {
+        if (!encrypted && !readable(zip.canReadEntryData(e), e)) {
             walk.problem(
                     ProblemKind.UNSUPPORTED,
                     e.getName(),
@@ -156,7 +161,7 @@ final class ZipReader {
         try (ZipArchiveInputStream in =
                 new ZipArchiveInputStream(walk.metered(ByteViewChannel.stream(walk.content())), "UTF-8", true, true)) {
             ZipArchiveEntry e;
-            while ((e = in.getNextEntry()) != null) {
+            while ((e = nextEntry(in)) != null) {
                 Optional<String> path = walk.admit(e.getName());
                 if (path.isEmpty()) {
                     continue;
@@ -165,7 +170,7 @@ final class ZipReader {
                 long size = e.getSize() < 0 ? -1 : e.getSize();
                 if (e.isDirectory()) {
                     walk.member(new Entry(e.getName(), path.get(), size, EntryKind.DIRECTORY, Optional.empty(), false));
-                } else if (encrypted || !in.canReadEntryData(e)) {
+                } else if (encrypted || !readable(in.canReadEntryData(e), e)) {
                     Entry entry = new Entry(e.getName(), path.get(), size, EntryKind.FILE, Optional.empty(), encrypted);
                     if (!encrypted) {
                         walk.problem(
@@ -183,5 +188,30 @@ final class ZipReader {
                 }
             }
         }
+    }
+
+    /**
+     * The next entry of a streamed zip. Commons Compress opens a Zstandard entry's decoder as it reaches the entry,
+     * through zstd-jni, which we do not ship; the resulting NoClassDefFoundError becomes an IOException so the walk
+     * reports the rest of the zip as unreadable instead of the scan failing.
+     */
+    private static ZipArchiveEntry nextEntry(ZipArchiveInputStream in) throws IOException {
+        try {
+            return in.getNextEntry();
+        } catch (NoClassDefFoundError e) {
+            throw new IOException("an entry uses Zstandard compression (zip method 93), which is not supported", e);
+        }
+    }
+
+    /** Zip methods 93 and 20: Zstandard, which Commons Compress reads only through zstd-jni's native code. */
+    private static final Set<Integer> NEEDS_ZSTD_JNI = Set.of(93, 20);
+
+    /**
+     * Whether an entry's data can be read here: Commons Compress says yes to Zstandard entries, then fails with a
+     * NoClassDefFoundError because we do not ship zstd-jni (native code we will not load for hostile input). Found by
+     * the unpacking fuzzer (UnpackerFuzzTestInputs/unpack/crash-68780fa2...).
+     */
+    private static boolean readable(boolean commonsCompressSays, ZipArchiveEntry e) {
+        return commonsCompressSays && !NEEDS_ZSTD_JNI.contains(e.getMethod());
     }
 }
