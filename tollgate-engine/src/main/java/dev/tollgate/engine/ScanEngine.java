@@ -182,7 +182,7 @@ public final class ScanEngine {
                 pe = inspection.summary();
                 signatures.addAll(inspection.signatures());
                 findings.addAll(inspection.findings());
-            } catch (RuntimeException | StackOverflowError e) {
+            } catch (RuntimeException | StackOverflowError | LinkageError e) {
                 findings.add(analysisFailed(reportPath, "pe", internalMessage(e)));
             }
         }
@@ -192,7 +192,7 @@ public final class ScanEngine {
                 PeInspection inspection = msiInspector.inspect(reportPath, content);
                 signatures.addAll(inspection.signatures());
                 findings.addAll(inspection.findings());
-            } catch (RuntimeException | StackOverflowError e) {
+            } catch (RuntimeException | StackOverflowError | LinkageError e) {
                 findings.add(analysisFailed(reportPath, "msi", internalMessage(e)));
             }
         }
@@ -214,7 +214,7 @@ public final class ScanEngine {
                     PeInspection inspection = jarVerifier.verify(reportPath, jar);
                     signatures.addAll(inspection.signatures());
                     findings.addAll(inspection.findings());
-                } catch (RuntimeException | StackOverflowError e) {
+                } catch (RuntimeException | StackOverflowError | LinkageError e) {
                     findings.add(analysisFailed(reportPath, "jar", internalMessage(e)));
                 }
             }
@@ -234,7 +234,7 @@ public final class ScanEngine {
                 findings.addAll(analyzer.analyze(record, content));
             } catch (AnalysisException e) {
                 findings.add(analysisFailed(reportPath, analyzer.name(), String.valueOf(e.getMessage())));
-            } catch (RuntimeException | StackOverflowError e) {
+            } catch (RuntimeException | StackOverflowError | LinkageError e) {
                 findings.add(analysisFailed(reportPath, analyzer.name(), internalMessage(e)));
             }
         }
