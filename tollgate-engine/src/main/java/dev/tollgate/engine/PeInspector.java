@@ -327,26 +327,11 @@ public final class PeInspector {
 
         private void signatureFindings() {
             for (SignatureInfo signature : signatures) {
-                String code;
-                Severity severity;
-                switch (signature.status()) {
-                    case VALID -> {
-                        continue;
-                    }
-                    case DIGEST_MISMATCH -> {
-                        code = "signature.digest-mismatch";
-                        severity = Severity.CRITICAL;
-                    }
-                    case UNTRUSTED -> {
-                        code = "signature.untrusted";
-                        severity = Severity.HIGH;
-                    }
-                    case MALFORMED -> {
-                        code = "signature.malformed";
-                        severity = Severity.HIGH;
-                    }
-                    default -> throw new IllegalStateException("unknown status " + signature.status());
+                if (signature.status() == SignatureStatus.VALID) {
+                    continue;
                 }
+                String code = SignatureFindings.codeOf(signature.status());
+                Severity severity = SignatureFindings.severityOf(signature.status());
                 Map<String, Object> evidence = new LinkedHashMap<>();
                 evidence.put("nested", signature.nested());
                 evidence.put("signer", signature.signer());

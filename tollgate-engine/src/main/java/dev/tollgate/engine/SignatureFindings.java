@@ -3,6 +3,7 @@ package dev.tollgate.engine;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureInfo;
+import dev.tollgate.model.SignatureStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,27 +13,28 @@ final class SignatureFindings {
 
     private SignatureFindings() {}
 
+    /** The finding code for a signature that is not valid (DESIGN.md, "Finding codes"). */
+    static String codeOf(SignatureStatus status) {
+        return switch (status) {
+            case DIGEST_MISMATCH -> "signature.digest-mismatch";
+            case UNTRUSTED -> "signature.untrusted";
+            case MALFORMED -> "signature.malformed";
+            case VALID -> throw new IllegalArgumentException("a valid signature has no finding");
+        };
+    }
+
+    /** The default severity of {@link #codeOf}'s finding: a mismatched digest is critical, the rest high. */
+    static Severity severityOf(SignatureStatus status) {
+        return status == SignatureStatus.DIGEST_MISMATCH ? Severity.CRITICAL : Severity.HIGH;
+    }
+
     static void add(String path, List<SignatureInfo> signatures, List<Finding> findings) {
         for (SignatureInfo signature : signatures) {
-            String code;
-            Severity severity;
-            switch (signature.status()) {
-                case VALID -> {
-                    continue;
-                }
-                case DIGEST_MISMATCH -> {
-                    code = "signature.digest-mismatch";
-                    severity = Severity.CRITICAL;
-                }
-                case UNTRUSTED -> {
-                    code = "signature.untrusted";
-                    severity = Severity.HIGH;
-                }
-                default -> {
-                    code = "signature.malformed";
-                    severity = Severity.HIGH;
-                }
+            if (signature.status() == SignatureStatus.VALID) {
+                continue;
             }
+            String code = codeOf(signature.status());
+            Severity severity = severityOf(signature.status());
             Map<String, Object> evidence = new LinkedHashMap<>();
             evidence.put("kind", signature.kind());
             evidence.put("signer", signature.signer());
