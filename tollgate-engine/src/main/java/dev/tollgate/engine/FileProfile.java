@@ -1,8 +1,10 @@
 package dev.tollgate.engine;
 
+import dev.tollgate.formats.pe.ByteRange;
 import dev.tollgate.model.Hashes;
 import dev.tollgate.model.NetworkIndicators;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -12,6 +14,7 @@ import java.util.Objects;
  * @param indicatorsTruncated true when the file held more than {@link IndicatorExtractor#MAX_INDICATORS} indicators and
  *     the rest were dropped
  * @param referencedFiles executable and library names the strings mention, lower-case, sorted
+ * @param regionEntropy the entropy of the regions the pass was asked to measure (a PE file's section data)
  */
 record FileProfile(
         long size,
@@ -20,12 +23,14 @@ record FileProfile(
         double entropy,
         NetworkIndicators indicators,
         boolean indicatorsTruncated,
-        List<String> referencedFiles) {
+        List<String> referencedFiles,
+        Map<ByteRange, Double> regionEntropy) {
 
     FileProfile {
         Objects.requireNonNull(hashes, "hashes");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(indicators, "indicators");
         referencedFiles = List.copyOf(referencedFiles);
+        regionEntropy = Map.copyOf(regionEntropy);
     }
 }

@@ -81,10 +81,18 @@ public final class PeInspector {
 
     /** Inspects {@code content}, reported under {@code path}. Never throws for malformed input: that is a finding. */
     public PeInspection inspect(String path, ByteView content) {
+        return inspect(path, content, Map.of());
+    }
+
+    /**
+     * Inspects {@code content} as {@link #inspect(String, ByteView)} does, taking section entropies already measured
+     * from {@code knownEntropy} (see {@link PeFile#parse(ByteView, Map)}).
+     */
+    public PeInspection inspect(String path, ByteView content, Map<ByteRange, Double> knownEntropy) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(content, "content");
         try {
-            return new Inspection(path, PeFile.parse(content)).run();
+            return new Inspection(path, PeFile.parse(content, knownEntropy)).run();
         } catch (PeFormatException e) {
             return unreadable(path, "not a readable PE image: " + e.getMessage(), Map.of("offset", e.offset()));
         } catch (RuntimeException e) {

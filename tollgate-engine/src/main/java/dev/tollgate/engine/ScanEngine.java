@@ -7,6 +7,7 @@ import dev.tollgate.formats.archive.EntryVisitor;
 import dev.tollgate.formats.archive.Problem;
 import dev.tollgate.formats.archive.ProblemKind;
 import dev.tollgate.formats.archive.Unpacker;
+import dev.tollgate.formats.pe.PeFile;
 import dev.tollgate.model.DiffSection;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
@@ -171,14 +172,15 @@ public final class ScanEngine {
      * {@code unpacker} (whose limits span the whole top-level file).
      */
     private VetResult vet(String reportPath, ByteView content, Unpacker unpacker, int depth) {
-        FileProfile profile = FileProfiler.profile(content);
+        // A PE file's sections are measured in the profiling pass, so the PE parser need not read them again.
+        FileProfile profile = FileProfiler.profile(content, PeFile.sectionData(content));
         Optional<ContainerType> container = ContainerType.detect(content);
         List<Finding> findings = new ArrayList<>();
         Optional<PeSummary> pe = Optional.empty();
         List<SignatureInfo> signatures = new ArrayList<>();
         if (profile.type().equals("pe")) {
             try {
-                PeInspection inspection = peInspector.inspect(reportPath, content);
+                PeInspection inspection = peInspector.inspect(reportPath, content, profile.regionEntropy());
                 pe = inspection.summary();
                 signatures.addAll(inspection.signatures());
                 findings.addAll(inspection.findings());

@@ -1,18 +1,26 @@
 package dev.tollgate.engine;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * Finds printable strings in a byte stream fed in chunks, as {@code strings(1)} does: runs of printable ASCII, and runs
- * of UTF-16LE code units in the ASCII range (each printable byte followed by a zero byte), at either byte alignment.
- * State carries across chunk boundaries, so a string split between two chunks is found whole.
+ * Finds the printable strings of a file that may hold a network indicator or a file name, as {@code strings(1)} finds
+ * strings: runs of printable ASCII, and runs of UTF-16LE code units in the ASCII range (each printable byte followed
+ * by a zero byte), at either byte alignment.
  *
- * <p>Only runs with an indicator shape are delivered ({@link #indicatorShape}: {@code a.b}, {@code :/}, {@code ::},
- * {@code f:0}): every network indicator has one, and building a {@code String} for each of the millions of other runs
- * in a large binary was the largest cost of profiling. A run
- * longer than {@link #MAX_LENGTH} is cut into pieces of that length (each piece judged on its own), so memory stays
- * bounded however hostile the input. Not thread-safe: one scanner per file.
+ * <p>Only runs with an indicator shape are delivered: {@code a.b}, {@code :/}, {@code ::} or {@code f:0}. Every URL,
+ * domain, IP address and file name has one, and most of a binary's printable runs have none. So the scanner does not
+ * follow every run byte by byte: it looks eight bytes at a time for a dot or a colon, and only where one forms such a
+ * shape does it widen to the run around it (reading the file's content on either side, across chunk boundaries) and
+ * deliver that run. Each byte is widened over at most once per encoding and alignment, so the work stays linear.
+ *
+ * <p>A run longer than {@link #MAX_LENGTH} is cut into pieces of that length from its start, each piece judged on its
+ * own, so memory stays bounded however hostile the input. Not thread-safe: one scanner per file.
  */
 final class StringScanner {
 
@@ -22,164 +30,158 @@ final class StringScanner {
     /** Longest string handed on; a longer run is delivered in pieces. */
     static final int MAX_LENGTH = 4096;
 
-    private final Consumer<String> sink;
-    private final byte[] ascii = new byte[MAX_LENGTH];
-    private int asciiLength;
-    private boolean asciiMarked;
-    // The two bytes before the current one in the open run (0 at a run's start), for the indicator test.
-    private int asciiP1;
-    private int asciiP2;
-    private final int[] wideP1 = new int[2];
-    private final int[] wideP2 = new int[2];
-    private final boolean[] wideMarked = new boolean[2];
-    // One UTF-16LE run per alignment: pairs starting at even offsets and at odd offsets.
-    private final byte[][] wide = {new byte[MAX_LENGTH], new byte[MAX_LENGTH]};
-    private final int[] wideLength = new int[2];
-    private long position;
-    private int previous = -1;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long DOTS = '.' * ONES;
+    private static final long COLONS = ':' * ONES;
 
-    StringScanner(Consumer<String> sink) {
+    private final MemorySegment content;
+    private final long size;
+    private final Consumer<String> sink;
+    private final byte[] piece = new byte[MAX_LENGTH];
+    // Offsets before which every ASCII run, and every UTF-16LE run of each alignment, has been dealt with.
+    private long asciiDone;
+    private final long[] wideDone = new long[2];
+    // The chunk being scanned: most bytes the scanner looks at are read from it rather than from the file.
+    private byte[] chunk = new byte[0];
+    private long chunkBase;
+    private int chunkLength;
+
+    /** A scanner for the file {@code content}, which {@link #scan} is then given chunk by chunk. */
+    StringScanner(MemorySegment content, Consumer<String> sink) {
+        this.content = content;
+        this.size = content.byteSize();
         this.sink = sink;
     }
 
-    /** Scans {@code length} bytes of {@code chunk} from {@code offset}, continuing the stream fed so far. */
-    void feed(byte[] chunk, int offset, int length) {
-        if (length <= 0) {
-            return;
-        }
-        scanAscii(chunk, offset, offset + length);
-        scanWide(chunk, offset, offset + length);
-        position += length;
-        previous = chunk[offset + length - 1] & 0xff;
-    }
-
-    private void scanAscii(byte[] chunk, int from, int end) {
-        int length = asciiLength;
-        boolean marked = asciiMarked;
-        int p1 = asciiP1;
-        int p2 = asciiP2;
-        for (int i = from; i < end; i++) {
-            int b = chunk[i] & 0xff;
-            if (PRINTABLE[b]) {
-                if (length == MAX_LENGTH) {
-                    asciiLength = length;
-                    asciiMarked = marked;
-                    flushAscii();
-                    length = 0;
-                    marked = false;
-                    p1 = 0;
-                    p2 = 0;
+    /**
+     * Scans one chunk: {@code chunk[0, length)} holds the file's bytes from offset {@code base}. Chunks may come in any
+     * order and size; a run that crosses a chunk's edge is read whole from the file.
+     */
+    void scan(byte[] chunk, long base, int length) {
+        this.chunk = chunk;
+        this.chunkBase = base;
+        this.chunkLength = length;
+        int i = 0;
+        int lastWord = length - Long.BYTES;
+        while (i < length) {
+            if (i <= lastWord && !hasDotOrColon((long) LONGS.get(chunk, i))) {
+                i += Long.BYTES;
+                continue;
+            }
+            int end = Math.min(i + Long.BYTES, length);
+            for (; i < end; i++) {
+                if (chunk[i] == '.' || chunk[i] == ':') {
+                    candidate(base + i, chunk[i]);
                 }
-                ascii[length++] = (byte) b;
-                marked |= indicatorShape(p2, p1, b);
-                p2 = p1;
-                p1 = b;
-            } else if (length > 0) {
-                asciiLength = length;
-                asciiMarked = marked;
-                flushAscii();
-                length = 0;
-                marked = false;
-                p1 = 0;
-                p2 = 0;
             }
         }
-        asciiLength = length;
-        asciiMarked = marked;
-        asciiP1 = p1;
-        asciiP2 = p2;
+    }
+
+    /** True when one of the eight bytes of {@code word} is a dot or a colon. */
+    private static boolean hasDotOrColon(long word) {
+        long dots = word ^ DOTS;
+        long colons = word ^ COLONS;
+        return ((((dots - ONES) & ~dots) | ((colons - ONES) & ~colons)) & HIGHS) != 0;
+    }
+
+    private void candidate(long at, byte mark) {
+        if (at >= asciiDone && indicatorShape(at(at - 1), mark, at(at + 1))) {
+            asciiRun(at);
+        }
+        int alignment = (int) (at & 1);
+        if (at >= wideDone[alignment] && at(at + 1) == 0 && at(at + 3) == 0) {
+            int before = at(at - 1) == 0 ? at(at - 2) : 0;
+            if (indicatorShape(before, mark, at(at + 2))) {
+                wideRun(at, alignment);
+            }
+        }
+    }
+
+    /** Widens to the printable ASCII run around offset {@code at}, delivers it and marks it done. */
+    private void asciiRun(long at) {
+        long start = at;
+        while (start > asciiDone && PRINTABLE[at(start - 1)]) {
+            start--;
+        }
+        long end = at + 1;
+        while (end < size && PRINTABLE[at(end)]) {
+            end++;
+        }
+        asciiDone = end;
+        for (long from = start; from < end; from += MAX_LENGTH) {
+            int length = (int) Math.min(MAX_LENGTH, end - from);
+            for (int k = 0; k < length; k++) {
+                piece[k] = (byte) at(from + k);
+            }
+            deliver(length, end - start <= MAX_LENGTH);
+        }
+    }
+
+    /** Widens to the UTF-16LE run of this alignment around the code unit at {@code at}, delivers it and marks it done. */
+    private void wideRun(long at, int alignment) {
+        long start = at;
+        while (start - 2 >= wideDone[alignment] && isWideUnit(start - 2)) {
+            start -= 2;
+        }
+        long end = at + 2;
+        while (isWideUnit(end)) {
+            end += 2;
+        }
+        wideDone[alignment] = end;
+        long units = (end - start) / 2;
+        for (long from = start; from < end; from += 2L * MAX_LENGTH) {
+            int length = (int) Math.min(MAX_LENGTH, (end - from) / 2);
+            for (int k = 0; k < length; k++) {
+                piece[k] = (byte) at(from + 2L * k);
+            }
+            deliver(length, units <= MAX_LENGTH);
+        }
+    }
+
+    private boolean isWideUnit(long offset) {
+        return offset >= 0 && offset + 1 < size && PRINTABLE[at(offset)] && at(offset + 1) == 0;
     }
 
     /**
-     * True when the bytes {@code p2 p1 c} can only be part of an indicator-shaped string: a dotted name or address
-     * ({@code a.b}), a URL scheme ({@code :/}) or an IPv6 address ({@code ::}, {@code f:0}). Most printable runs in
-     * code and data tables have dots or colons but none of these shapes, and building a String for each of them was
-     * the scan's largest cost.
+     * Hands on {@code piece[0, length)} when it is long enough and has an indicator shape ({@code known} when the
+     * caller already knows it has: a whole run widened from a shape).
      */
-    private static boolean indicatorShape(int p2, int p1, int c) {
-        if (p1 == '.') {
-            return ALNUM[c] && ALNUM[p2];
+    private void deliver(int length, boolean known) {
+        if (length >= MIN_LENGTH && (known || hasShape(piece, length))) {
+            sink.accept(new String(piece, 0, length, StandardCharsets.ISO_8859_1));
         }
-        if (p1 == ':') {
-            return c == '/' || c == ':' || (HEX[c] && HEX[p2]);
+    }
+
+    private static boolean hasShape(byte[] text, int length) {
+        for (int i = 1; i + 1 < length; i++) {
+            if ((text[i] == '.' || text[i] == ':') && indicatorShape(text[i - 1] & 0xff, text[i], text[i + 1] & 0xff)) {
+                return true;
+            }
         }
         return false;
     }
 
     /**
-     * Each alignment's pairs are visited in turn: the pair (chunk[i-1], chunk[i]) starts at stream offset
-     * {@code position + i - 1 - from}; the first pair of a chunk borrows the last byte of the previous chunk.
+     * True when the bytes {@code before mark after} can only be part of an indicator-shaped string: a dotted name or
+     * address ({@code a.b}), a URL scheme ({@code :/}) or an IPv6 address ({@code ::}, {@code f:0}). Most printable
+     * runs in code and data tables have dots or colons but none of these shapes.
      */
-    private void scanWide(byte[] chunk, int from, int end) {
-        for (int first = from; first < from + 2 && first < end; first++) {
-            // 'first' is the index of the first byte of the chunk that ends a pair of this alignment
-            int alignment = (int) ((position + (first - from) - 1) & 1);
-            // The stream's first byte ends no pair.
-            int start = first == from && previous < 0 ? first + 2 : first;
-            byte[] run = wide[alignment];
-            int length = wideLength[alignment];
-            boolean marked = wideMarked[alignment];
-            int p1 = wideP1[alignment];
-            int p2 = wideP2[alignment];
-            for (int i = start; i < end; i += 2) {
-                int low = i == from ? previous : chunk[i - 1] & 0xff;
-                if (chunk[i] == 0 && PRINTABLE[low]) {
-                    if (length == MAX_LENGTH) {
-                        wideLength[alignment] = length;
-                        wideMarked[alignment] = marked;
-                        flushWide(alignment);
-                        length = 0;
-                        marked = false;
-                        p1 = 0;
-                        p2 = 0;
-                    }
-                    run[length++] = (byte) low;
-                    marked |= indicatorShape(p2, p1, low);
-                    p2 = p1;
-                    p1 = low;
-                } else if (length > 0) {
-                    wideLength[alignment] = length;
-                    wideMarked[alignment] = marked;
-                    flushWide(alignment);
-                    length = 0;
-                    marked = false;
-                    p1 = 0;
-                    p2 = 0;
-                }
-            }
-            wideLength[alignment] = length;
-            wideMarked[alignment] = marked;
-            wideP1[alignment] = p1;
-            wideP2[alignment] = p2;
+    private static boolean indicatorShape(int before, byte mark, int after) {
+        if (mark == '.') {
+            return ALNUM[after] && ALNUM[before];
         }
+        return after == '/' || after == ':' || (HEX[after] && HEX[before]);
     }
 
-    /** Delivers the runs still open at the end of the stream. */
-    void finish() {
-        flushAscii();
-        flushWide(0);
-        flushWide(1);
-    }
-
-    private void flushAscii() {
-        if (asciiLength >= MIN_LENGTH && asciiMarked) {
-            sink.accept(new String(ascii, 0, asciiLength, StandardCharsets.ISO_8859_1));
+    /** The unsigned byte at {@code offset}, or 0 outside the file. */
+    private int at(long offset) {
+        long inChunk = offset - chunkBase;
+        if (inChunk >= 0 && inChunk < chunkLength) {
+            return chunk[(int) inChunk] & 0xff;
         }
-        asciiLength = 0;
-        asciiMarked = false;
-        asciiP1 = 0;
-        asciiP2 = 0;
-    }
-
-    private void flushWide(int alignment) {
-        int length = wideLength[alignment];
-        if (length >= MIN_LENGTH && wideMarked[alignment]) {
-            sink.accept(new String(wide[alignment], 0, length, StandardCharsets.ISO_8859_1));
-        }
-        wideLength[alignment] = 0;
-        wideMarked[alignment] = false;
-        wideP1[alignment] = 0;
-        wideP2[alignment] = 0;
+        return offset >= 0 && offset < size ? content.get(ValueLayout.JAVA_BYTE, offset) & 0xff : 0;
     }
 
     private static final boolean[] PRINTABLE = new boolean[256];
@@ -188,15 +190,9 @@ final class StringScanner {
 
     static {
         for (int c = 0; c < 256; c++) {
+            PRINTABLE[c] = (c >= 0x20 && c < 0x7f) || c == '\t';
             ALNUM[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
             HEX[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
         }
-    }
-
-    static {
-        for (int b = 0x20; b < 0x7f; b++) {
-            PRINTABLE[b] = true;
-        }
-        PRINTABLE['\t'] = true;
     }
 }

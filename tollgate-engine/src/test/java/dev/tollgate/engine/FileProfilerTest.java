@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.tollgate.formats.ByteView;
+import dev.tollgate.formats.pe.ByteRange;
+import dev.tollgate.formats.pe.PeFile;
+import dev.tollgate.formats.pe.PeSection;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FileProfilerTest {
@@ -92,5 +98,43 @@ class FileProfilerTest {
 
         assertThat(p.indicators().ips()).containsExactly("203.0.113.7");
         assertThat(p.indicators().domains()).containsExactly("evil-updates.net");
+    }
+
+    @Test
+    void measuresEachSectionInThePassAsThePeParserWould() throws Exception {
+        ByteView dll = ByteView.of(Files.readAllBytes(Path.of("..", "fixtures", "pe", "orbit-signed.dll")));
+        List<ByteRange> sections = PeFile.sectionData(dll);
+
+        FileProfile p = FileProfiler.profile(dll, sections);
+
+        assertThat(sections).hasSizeGreaterThan(3);
+        assertThat(p.regionEntropy()).containsOnlyKeys(sections);
+        List<PeSection> parsed = PeFile.parse(dll).sections().stream()
+                .filter(section -> section.sizeOfRawData() > 0) // .bss has no bytes in the file
+                .toList();
+        assertThat(parsed).hasSameSizeAs(sections);
+        for (PeSection section : parsed) {
+            ByteRange raw = new ByteRange(section.pointerToRawData(), section.sizeOfRawData());
+            assertThat(p.regionEntropy().get(raw)).as(section.name()).isEqualTo(section.entropy());
+        }
+        assertThat(p.entropy()).isEqualTo(FileProfiler.profile(dll).entropy());
+    }
+
+    @Test
+    void leavesOverlappingRegionsToTheirReader() {
+        byte[] bytes = pattern();
+        List<ByteRange> regions = List.of(
+                new ByteRange(0, 100_000),
+                new ByteRange(10, 20),
+                new ByteRange(50_000, 10),
+                new ByteRange(200_000, 5_000_000), // past the end
+                new ByteRange(300_000, 1_000_000),
+                new ByteRange(1_300_000, 7));
+
+        FileProfile p = FileProfiler.profile(ByteView.of(bytes), regions);
+
+        assertThat(p.regionEntropy()).containsOnlyKeys(new ByteRange(300_000, 1_000_000), new ByteRange(1_300_000, 7));
+        assertThat(p.entropy())
+                .isEqualTo(FileProfiler.profile(ByteView.of(bytes)).entropy());
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -92,7 +93,7 @@ public final class PeFile {
     private final List<ByteRange> digestRanges;
     private final List<PeAnomaly> anomalies;
 
-    private PeFile(ByteView data) throws PeFormatException {
+    private PeFile(ByteView data, Map<ByteRange, Double> knownEntropy) throws PeFormatException {
         this.data = data;
         Anomalies found = new Anomalies();
         try {
@@ -180,7 +181,13 @@ public final class PeFile {
             dataDirectories = List.copyOf(dirs);
 
             sections = readSections(
-                    data, opt + sizeOfOptionalHeader, numberOfSections, pointerToSymbolTable, numberOfSymbols, found);
+                    data,
+                    opt + sizeOfOptionalHeader,
+                    numberOfSections,
+                    pointerToSymbolTable,
+                    numberOfSymbols,
+                    knownEntropy,
+                    found);
             if (sizeOfHeaders > data.size()) {
                 found.add(
                         PeAnomaly.Kind.HEADER,
@@ -216,7 +223,53 @@ public final class PeFile {
      * @throws PeFormatException when the bytes are not a PE image or its headers are cut short
      */
     public static PeFile parse(ByteView data) throws PeFormatException {
-        return new PeFile(Objects.requireNonNull(data, "data"));
+        return parse(data, Map.of());
+    }
+
+    /**
+     * Parses {@code data} as a PE image, taking the entropy of a section's raw data from {@code knownEntropy} when it
+     * holds that data's range (as {@link #sectionData} gives it), so that a caller that has already read every byte
+     * once need not have them read again.
+     *
+     * @throws PeFormatException when the bytes are not a PE image or its headers are cut short
+     */
+    public static PeFile parse(ByteView data, Map<ByteRange, Double> knownEntropy) throws PeFormatException {
+        return new PeFile(Objects.requireNonNull(data, "data"), Map.copyOf(knownEntropy));
+    }
+
+    /**
+     * The file ranges of the sections' raw data that {@link #parse} computes the entropy of: each section's
+     * {@code [PointerToRawData, PointerToRawData + SizeOfRawData)}, cut at the end of the file, in section table
+     * order, empty ones left out. Reads only the headers; empty when they cannot be read (then {@link #parse} reports
+     * why).
+     */
+    public static List<ByteRange> sectionData(ByteView data) {
+        try {
+            if (data.size() < 64 || data.u16(0, "e_magic") != MZ) {
+                return List.of();
+            }
+            long coff = data.u32(0x3c, "e_lfanew") + 4;
+            int count = Math.min(data.u16(coff + 2, "NumberOfSections"), MAX_SECTIONS);
+            long table = coff + COFF_HEADER_SIZE + data.u16(coff + 16, "SizeOfOptionalHeader");
+            List<ByteRange> ranges = new ArrayList<>();
+            for (int i = 0; i < count && data.has(table + (long) SECTION_HEADER_SIZE * i, SECTION_HEADER_SIZE); i++) {
+                long at = table + (long) SECTION_HEADER_SIZE * i;
+                ByteRange raw = rawData(data, at);
+                if (!raw.isEmpty()) {
+                    ranges.add(raw);
+                }
+            }
+            return List.copyOf(ranges);
+        } catch (TruncatedException e) {
+            return List.of();
+        }
+    }
+
+    /** The part of the section's raw data (section header at {@code at}) that lies inside the file. */
+    private static ByteRange rawData(ByteView data, long at) throws TruncatedException {
+        long sizeOfRawData = data.u32(at + 16, "SizeOfRawData");
+        long pointerToRawData = data.u32(at + 20, "PointerToRawData");
+        return new ByteRange(pointerToRawData, Math.max(0, Math.min(sizeOfRawData, data.size() - pointerToRawData)));
     }
 
     private Optional<DataDirectory> directory(int index) {
@@ -224,7 +277,13 @@ public final class PeFile {
     }
 
     private static List<PeSection> readSections(
-            ByteView data, long table, int count, long symbolTable, long symbolCount, Anomalies found)
+            ByteView data,
+            long table,
+            int count,
+            long symbolTable,
+            long symbolCount,
+            Map<ByteRange, Double> knownEntropy,
+            Anomalies found)
             throws TruncatedException {
         if (count == 0) {
             found.add(PeAnomaly.Kind.SECTION, table, "the image has no sections");
@@ -269,7 +328,8 @@ public final class PeFile {
                                     + ") runs past the end of the file");
                 }
                 if (available > 0) {
-                    entropy = Entropy.of(data.segment().asSlice(pointerToRawData, available));
+                    Double known = knownEntropy.get(new ByteRange(pointerToRawData, available));
+                    entropy = known != null ? known : Entropy.of(data.segment().asSlice(pointerToRawData, available));
                 }
             }
             sections.add(new PeSection(
