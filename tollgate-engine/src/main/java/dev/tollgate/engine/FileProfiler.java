@@ -35,77 +35,108 @@ final class FileProfiler {
 
     /** Profiles {@code view} and, for each of {@code regions} that overlaps no other, its entropy. */
     static FileProfile profile(ByteView view, List<ByteRange> regions) {
-        MessageDigest sha256 = digest("SHA-256");
-        MessageDigest sha1 = digest("SHA-1");
-        MessageDigest md5 = digest("MD5");
-        IndicatorExtractor indicators = new IndicatorExtractor();
-        FileNameCollector fileNames = new FileNameCollector();
         MemorySegment segment = view.segment();
-        StringScanner strings = new StringScanner(segment, s -> {
-            indicators.accept(s);
-            fileNames.accept(s);
-        });
         long size = segment.byteSize();
-        List<ByteRange> counted = disjoint(regions, size);
-        long[][] histograms = new long[counted.size() + 1][256]; // one per region, then the rest of the file
-        int region = 0;
-
-        byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(size, 1))];
-        for (long offset = 0; offset < size; offset += chunk.length) {
-            int length = (int) Math.min(chunk.length, size - offset);
-            MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, chunk, 0, length);
-            sha256.update(chunk, 0, length);
-            sha1.update(chunk, 0, length);
-            md5.update(chunk, 0, length);
-            // Count the chunk piece by piece: the pieces end where a region starts or ends.
-            for (int from = 0; from < length; ) {
-                long at = offset + from;
-                while (region < counted.size() && counted.get(region).end() <= at) {
-                    region++;
-                }
-                boolean inside = region < counted.size() && counted.get(region).contains(at);
-                long pieceEnd = region == counted.size()
-                        ? offset + length
-                        : Math.min(
-                                offset + length,
-                                inside
-                                        ? counted.get(region).end()
-                                        : counted.get(region).offset());
-                int to = (int) (pieceEnd - offset);
-                count(chunk, from, to, histograms[inside ? region : counted.size()]);
-                from = to;
-            }
-            strings.scan(chunk, offset, length);
+        Pass pass = new Pass(size, disjoint(regions, size));
+        // Each chunk is copied with the margins the string scanner needs to see around it.
+        int margin = StringScanner.MARGIN;
+        byte[] window = new byte[(int) Math.min(CHUNK + 2L * margin, Math.max(size, 1))];
+        for (long offset = 0; offset < size; offset += CHUNK) {
+            int length = (int) Math.min(CHUNK, size - offset);
+            long windowStart = Math.max(0, offset - margin);
+            int windowLength = (int) (Math.min(size, offset + length + margin) - windowStart);
+            MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, windowStart, window, 0, windowLength);
+            pass.chunk(window, windowStart, windowLength, offset, length);
         }
-
-        long[] whole = new long[256];
-        Map<ByteRange, Double> regionEntropy = new HashMap<>();
-        for (int i = 0; i < histograms.length; i++) {
-            for (int b = 0; b < 256; b++) {
-                whole[b] += histograms[i][b];
-            }
-            if (i < counted.size()) {
-                regionEntropy.put(
-                        counted.get(i), entropy(histograms[i], counted.get(i).length()));
-            }
-        }
-        HexFormat hex = HexFormat.of();
-        Hashes hashes =
-                new Hashes(hex.formatHex(sha256.digest()), hex.formatHex(sha1.digest()), hex.formatHex(md5.digest()));
-        return new FileProfile(
-                size,
-                hashes,
-                FileTypes.detect(view),
-                entropy(whole, size),
-                indicators.indicators(),
-                indicators.truncated(),
-                List.copyOf(fileNames.names()),
-                regionEntropy);
+        return pass.result(FileTypes.detect(view));
     }
 
-    private static void count(byte[] bytes, int from, int to, long[] histogram) {
-        for (int i = from; i < to; i++) {
-            histogram[bytes[i] & 0xff]++;
+    /** The state of one profiling pass over one file. */
+    private static final class Pass {
+        private final long size;
+        private final MessageDigest sha256 = digest("SHA-256");
+        private final MessageDigest sha1 = digest("SHA-1");
+        private final MessageDigest md5 = digest("MD5");
+        private final List<ByteRange> regions;
+        private final long[][] histograms; // one per region, then the rest of the file
+        private int region;
+        private final StringScanner strings;
+        private final List<String> found = new ArrayList<>();
+        private final IndicatorExtractor indicators = new IndicatorExtractor();
+        private final FileNameCollector fileNames = new FileNameCollector();
+
+        Pass(long size, List<ByteRange> regions) {
+            this.size = size;
+            this.regions = regions;
+            this.histograms = new long[regions.size() + 1][256];
+            this.strings = new StringScanner(size);
+        }
+
+        /** Takes in the file's bytes {@code [offset, offset + length)}, held in a window of the file. */
+        void chunk(byte[] window, long windowStart, int windowLength, long offset, int length) {
+            int at = (int) (offset - windowStart);
+            sha256.update(window, at, length);
+            sha1.update(window, at, length);
+            md5.update(window, at, length);
+            count(window, at, offset, length);
+            strings.scan(window, windowStart, windowLength, offset, offset + length, found);
+            for (String s : found) {
+                indicators.accept(s);
+                fileNames.accept(s);
+            }
+            found.clear();
+        }
+
+        /** Counts the bytes piece by piece: the pieces end where a region starts or ends. */
+        private void count(byte[] window, int at, long offset, int length) {
+            long end = offset + length;
+            for (long from = offset; from < end; ) {
+                while (region < regions.size() && regions.get(region).end() <= from) {
+                    region++;
+                }
+                boolean inside = region < regions.size() && regions.get(region).contains(from);
+                long to = region == regions.size()
+                        ? end
+                        : Math.min(
+                                end,
+                                inside
+                                        ? regions.get(region).end()
+                                        : regions.get(region).offset());
+                long[] histogram = histograms[inside ? region : regions.size()];
+                int first = at + (int) (from - offset);
+                int last = at + (int) (to - offset);
+                for (int i = first; i < last; i++) {
+                    histogram[window[i] & 0xff]++;
+                }
+                from = to;
+            }
+        }
+
+        FileProfile result(String type) {
+            long[] whole = new long[256];
+            Map<ByteRange, Double> regionEntropy = new HashMap<>();
+            for (int i = 0; i < histograms.length; i++) {
+                for (int b = 0; b < 256; b++) {
+                    whole[b] += histograms[i][b];
+                }
+                if (i < regions.size()) {
+                    regionEntropy.put(
+                            regions.get(i),
+                            entropy(histograms[i], regions.get(i).length()));
+                }
+            }
+            HexFormat hex = HexFormat.of();
+            Hashes hashes = new Hashes(
+                    hex.formatHex(sha256.digest()), hex.formatHex(sha1.digest()), hex.formatHex(md5.digest()));
+            return new FileProfile(
+                    size,
+                    hashes,
+                    type,
+                    entropy(whole, size),
+                    indicators.indicators(),
+                    indicators.truncated(),
+                    List.copyOf(fileNames.names()),
+                    regionEntropy);
         }
     }
 

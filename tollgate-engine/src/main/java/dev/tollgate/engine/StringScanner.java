@@ -1,12 +1,10 @@
 package dev.tollgate.engine;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Consumer;
+import java.util.List;
 
 /**
  * Finds the printable strings of a file that may hold a network indicator or a file name, as {@code strings(1)} finds
@@ -16,11 +14,14 @@ import java.util.function.Consumer;
  * <p>Only runs with an indicator shape are delivered: {@code a.b}, {@code :/}, {@code ::} or {@code f:0}. Every URL,
  * domain, IP address and file name has one, and most of a binary's printable runs have none. So the scanner does not
  * follow every run byte by byte: it looks eight bytes at a time for a dot or a colon, and only where one forms such a
- * shape does it widen to the run around it (reading the file's content on either side, across chunk boundaries) and
- * deliver that run. Each byte is widened over at most once per encoding and alignment, so the work stays linear.
+ * shape does it widen to the run around it and deliver that run. Each byte is widened over at most once per encoding
+ * and alignment, so the work stays linear.
  *
- * <p>A run longer than {@link #MAX_LENGTH} is cut into pieces of that length from its start, each piece judged on its
- * own, so memory stays bounded however hostile the input. Not thread-safe: one scanner per file.
+ * <p>A run is delivered whole when it is at most {@link #MAX_LENGTH} long; a longer one (only hostile or text files
+ * have them) is cut where the file offset is a multiple of {@code MAX_LENGTH} bytes (for UTF-16LE, code units of
+ * its alignment), each piece judged on its own. So the scanner never looks further than {@link #MARGIN} bytes from
+ * the part of the file it scans, and memory stays bounded however hostile the input. Not thread-safe: one scanner
+ * per file.
  */
 final class StringScanner {
 
@@ -30,50 +31,59 @@ final class StringScanner {
     /** Longest string handed on; a longer run is delivered in pieces. */
     static final int MAX_LENGTH = 4096;
 
+    /** How many bytes of the file {@link #scan} must see on each side of the part it scans. */
+    static final int MARGIN = 2 * MAX_LENGTH + 4;
+
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
     private static final long DOTS = '.' * ONES;
     private static final long COLONS = ':' * ONES;
 
-    private final MemorySegment content;
     private final long size;
-    private final Consumer<String> sink;
     private final byte[] piece = new byte[MAX_LENGTH];
     // Offsets before which every ASCII run, and every UTF-16LE run of each alignment, has been dealt with.
     private long asciiDone;
     private final long[] wideDone = new long[2];
-    // The chunk being scanned: most bytes the scanner looks at are read from it rather than from the file.
-    private byte[] chunk = new byte[0];
-    private long chunkBase;
-    private int chunkLength;
+    // The window of the file being scanned: window[i] is the byte at offset windowStart + i.
+    private byte[] window = new byte[0];
+    private long windowStart;
+    private long windowEnd;
 
-    /** A scanner for the file {@code content}, which {@link #scan} is then given chunk by chunk. */
-    StringScanner(MemorySegment content, Consumer<String> sink) {
-        this.content = content;
-        this.size = content.byteSize();
-        this.sink = sink;
+    /** A scanner for a file of {@code size} bytes. */
+    StringScanner(long size) {
+        this.size = size;
     }
 
     /**
-     * Scans one chunk: {@code chunk[0, length)} holds the file's bytes from offset {@code base}. Chunks may come in any
-     * order and size; a run that crosses a chunk's edge is read whole from the file.
+     * Scans the file's bytes at offsets {@code [from, to)} and adds the strings found to {@code found}. The parts of a
+     * file may be scanned in any order. {@code window[0, windowLength)} holds the file's bytes from offset
+     * {@code windowStart}, and must cover {@code [from - MARGIN, to + MARGIN)} as far as the file goes.
+     *
+     * @throws IllegalArgumentException when the window does not cover that much
      */
-    void scan(byte[] chunk, long base, int length) {
-        this.chunk = chunk;
-        this.chunkBase = base;
-        this.chunkLength = length;
-        int i = 0;
-        int lastWord = length - Long.BYTES;
-        while (i < length) {
-            if (i <= lastWord && !hasDotOrColon((long) LONGS.get(chunk, i))) {
+    void scan(byte[] window, long windowStart, int windowLength, long from, long to, List<String> found) {
+        long windowEnd = windowStart + windowLength;
+        if (windowStart > Math.max(0, from - MARGIN) || windowEnd < Math.min(size, to + MARGIN) || windowEnd > size) {
+            throw new IllegalArgumentException("the window [" + windowStart + ", " + windowEnd + ") does not cover ["
+                    + from + ", " + to + ") with its margins in a file of " + size + " bytes");
+        }
+        this.window = window;
+        this.windowStart = windowStart;
+        this.windowEnd = windowEnd;
+        int i = (int) (from - windowStart);
+        int end = (int) (to - windowStart);
+        int lastWord = end - Long.BYTES;
+        while (i < end) {
+            if (i <= lastWord && !hasDotOrColon((long) LONGS.get(window, i))) {
                 i += Long.BYTES;
                 continue;
             }
-            int end = Math.min(i + Long.BYTES, length);
-            for (; i < end; i++) {
-                if (chunk[i] == '.' || chunk[i] == ':') {
-                    candidate(base + i, chunk[i]);
+            int stop = Math.min(i + Long.BYTES, end);
+            for (; i < stop; i++) {
+                byte b = window[i];
+                if (b == '.' || b == ':') {
+                    candidate(windowStart + i, b, found);
                 }
             }
         }
@@ -86,71 +96,85 @@ final class StringScanner {
         return ((((dots - ONES) & ~dots) | ((colons - ONES) & ~colons)) & HIGHS) != 0;
     }
 
-    private void candidate(long at, byte mark) {
+    private void candidate(long at, byte mark, List<String> found) {
         if (at >= asciiDone && indicatorShape(at(at - 1), mark, at(at + 1))) {
-            asciiRun(at);
+            asciiRun(at, found);
         }
         int alignment = (int) (at & 1);
-        if (at >= wideDone[alignment] && at(at + 1) == 0 && at(at + 3) == 0) {
-            int before = at(at - 1) == 0 ? at(at - 2) : 0;
-            if (indicatorShape(before, mark, at(at + 2))) {
-                wideRun(at, alignment);
+        if (at >= wideDone[alignment] && isWideUnit(at)) {
+            int before = isWideUnit(at - 2) ? at(at - 2) : 0;
+            int after = isWideUnit(at + 2) ? at(at + 2) : 0;
+            if (indicatorShape(before, mark, after)) {
+                wideRun(at, alignment, found);
             }
         }
-    }
-
-    /** Widens to the printable ASCII run around offset {@code at}, delivers it and marks it done. */
-    private void asciiRun(long at) {
-        long start = at;
-        while (start > asciiDone && PRINTABLE[at(start - 1)]) {
-            start--;
-        }
-        long end = at + 1;
-        while (end < size && PRINTABLE[at(end)]) {
-            end++;
-        }
-        asciiDone = end;
-        for (long from = start; from < end; from += MAX_LENGTH) {
-            int length = (int) Math.min(MAX_LENGTH, end - from);
-            for (int k = 0; k < length; k++) {
-                piece[k] = (byte) at(from + k);
-            }
-            deliver(length, end - start <= MAX_LENGTH);
-        }
-    }
-
-    /** Widens to the UTF-16LE run of this alignment around the code unit at {@code at}, delivers it and marks it done. */
-    private void wideRun(long at, int alignment) {
-        long start = at;
-        while (start - 2 >= wideDone[alignment] && isWideUnit(start - 2)) {
-            start -= 2;
-        }
-        long end = at + 2;
-        while (isWideUnit(end)) {
-            end += 2;
-        }
-        wideDone[alignment] = end;
-        long units = (end - start) / 2;
-        for (long from = start; from < end; from += 2L * MAX_LENGTH) {
-            int length = (int) Math.min(MAX_LENGTH, (end - from) / 2);
-            for (int k = 0; k < length; k++) {
-                piece[k] = (byte) at(from + 2L * k);
-            }
-            deliver(length, units <= MAX_LENGTH);
-        }
-    }
-
-    private boolean isWideUnit(long offset) {
-        return offset >= 0 && offset + 1 < size && PRINTABLE[at(offset)] && at(offset + 1) == 0;
     }
 
     /**
-     * Hands on {@code piece[0, length)} when it is long enough and has an indicator shape ({@code known} when the
-     * caller already knows it has: a whole run widened from a shape).
+     * Delivers the printable ASCII run around offset {@code at} (or its piece, when the run is longer than
+     * {@link #MAX_LENGTH}) and marks it done. Looks no further than {@code MAX_LENGTH} bytes on either side.
      */
-    private void deliver(int length, boolean known) {
-        if (length >= MIN_LENGTH && (known || hasShape(piece, length))) {
-            sink.accept(new String(piece, 0, length, StandardCharsets.ISO_8859_1));
+    private void asciiRun(long at, List<String> found) {
+        long start = at;
+        while (start > Math.max(0, at - MAX_LENGTH) && PRINTABLE[at(start - 1)]) {
+            start--;
+        }
+        long end = at + 1;
+        while (end < Math.min(size, at + MAX_LENGTH + 1) && PRINTABLE[at(end)]) {
+            end++;
+        }
+        boolean cut = end - start > MAX_LENGTH;
+        if (cut) {
+            long pieceStart = at - at % MAX_LENGTH;
+            start = Math.max(start, pieceStart);
+            end = Math.min(end, pieceStart + MAX_LENGTH);
+        }
+        asciiDone = end;
+        int length = (int) (end - start);
+        if (length >= MIN_LENGTH) {
+            System.arraycopy(window, (int) (start - windowStart), piece, 0, length);
+            deliver(length, !cut, found);
+        }
+    }
+
+    /**
+     * Delivers the UTF-16LE run of this alignment around the code unit at {@code at} (or its piece, when the run is
+     * longer than {@link #MAX_LENGTH} code units) and marks it done. Looks no further than {@code MAX_LENGTH} code
+     * units on either side.
+     */
+    private void wideRun(long at, int alignment, List<String> found) {
+        long reach = 2L * MAX_LENGTH;
+        long start = at;
+        while (start > at - reach && isWideUnit(start - 2)) {
+            start -= 2;
+        }
+        long end = at + 2;
+        while (end < at + reach + 2 && isWideUnit(end)) {
+            end += 2;
+        }
+        boolean cut = end - start > reach;
+        if (cut) {
+            long pieceStart = at - (at - alignment) % reach;
+            start = Math.max(start, pieceStart);
+            end = Math.min(end, pieceStart + reach);
+        }
+        wideDone[alignment] = end;
+        int length = (int) ((end - start) / 2);
+        if (length >= MIN_LENGTH) {
+            for (int k = 0; k < length; k++) {
+                piece[k] = (byte) at(start + 2L * k);
+            }
+            deliver(length, !cut, found);
+        }
+    }
+
+    /**
+     * Hands on {@code piece[0, length)} when it has an indicator shape ({@code known} when the caller already knows
+     * it has: a whole run widened from a shape; a piece of a longer run is checked here).
+     */
+    private void deliver(int length, boolean known, List<String> found) {
+        if (known || hasShape(piece, length)) {
+            found.add(new String(piece, 0, length, StandardCharsets.ISO_8859_1));
         }
     }
 
@@ -161,6 +185,11 @@ final class StringScanner {
             }
         }
         return false;
+    }
+
+    /** True when a printable UTF-16LE code unit starts at {@code offset}. */
+    private boolean isWideUnit(long offset) {
+        return offset >= 0 && offset + 1 < size && PRINTABLE[at(offset)] && at(offset + 1) == 0;
     }
 
     /**
@@ -175,13 +204,9 @@ final class StringScanner {
         return after == '/' || after == ':' || (HEX[after] && HEX[before]);
     }
 
-    /** The unsigned byte at {@code offset}, or 0 outside the file. */
+    /** The unsigned byte at file offset {@code offset}, or 0 outside the file (and outside the window). */
     private int at(long offset) {
-        long inChunk = offset - chunkBase;
-        if (inChunk >= 0 && inChunk < chunkLength) {
-            return chunk[(int) inChunk] & 0xff;
-        }
-        return offset >= 0 && offset < size ? content.get(ValueLayout.JAVA_BYTE, offset) & 0xff : 0;
+        return offset >= windowStart && offset < windowEnd ? window[(int) (offset - windowStart)] & 0xff : 0;
     }
 
     private static final boolean[] PRINTABLE = new boolean[256];

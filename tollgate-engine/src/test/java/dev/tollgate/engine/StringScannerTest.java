@@ -1,9 +1,9 @@
 package dev.tollgate.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,16 +14,19 @@ import org.junit.jupiter.api.Test;
 
 class StringScannerTest {
 
-    /** Scans {@code data} fed in chunks that end at each of {@code splits}, as the profiler feeds a file. */
+    /** Scans {@code data} in parts that end at each of {@code splits}, each seen through its own window. */
     private static List<String> scan(byte[] data, int... splits) {
         List<String> found = new ArrayList<>();
-        StringScanner scanner = new StringScanner(MemorySegment.ofArray(data), found::add);
+        StringScanner scanner = new StringScanner(data.length);
         int from = 0;
-        for (int split : splits) {
-            scanner.scan(Arrays.copyOfRange(data, from, split), from, split - from);
-            from = split;
+        for (int i = 0; i <= splits.length; i++) {
+            int to = i < splits.length ? splits[i] : data.length;
+            int windowStart = Math.max(0, from - StringScanner.MARGIN);
+            int windowEnd = Math.min(data.length, to + StringScanner.MARGIN);
+            byte[] window = Arrays.copyOfRange(data, windowStart, windowEnd);
+            scanner.scan(window, windowStart, window.length, from, to, found);
+            from = to;
         }
-        scanner.scan(Arrays.copyOfRange(data, from, data.length), from, data.length - from);
         return found;
     }
 
@@ -72,6 +75,16 @@ class StringScannerTest {
     }
 
     @Test
+    void refusesAWindowWithoutItsMargins() {
+        StringScanner scanner = new StringScanner(100_000);
+        byte[] window = new byte[20_000];
+
+        assertThatThrownBy(() -> scanner.scan(window, 40_000, window.length, 41_000, 59_000, new ArrayList<>()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not cover");
+    }
+
+    @Test
     void cutsHugeRunsIntoBoundedPieces() {
         byte[] run = "A.".repeat((StringScanner.MAX_LENGTH * 3 + 8) / 2).getBytes(StandardCharsets.US_ASCII);
 
@@ -101,12 +114,16 @@ class StringScannerTest {
     @Test
     void findsExactlyWhatAByteByByteScanFindsWhereverTheChunksEnd() {
         Random random = new Random(20261122);
-        String[] words = {"cdn.example.com", "http://", "::1", "fe80:0", "a.b", "kernel32.dll", "x:y", "..", "::"};
+        String[] words = {"cdn.example.com", "http://", "::1", "fe80:0", "a.b", "kernel32.dll", "x:y", "..", "::", "a"};
         for (int round = 0; round < 300; round++) {
+            // Most rounds mix short strings and binary; some are one long ASCII or UTF-16LE text, cut into pieces.
+            int kind = round % 10 == 0 ? 0 : round % 10 == 5 ? 1 : 4;
+            int length = kind < 4 ? 30_000 : 3000;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            while (out.size() < 3000) {
+            out.writeBytes(new byte[random.nextInt(3)]);
+            while (out.size() < length) {
                 String word = words[random.nextInt(words.length)];
-                switch (random.nextInt(4)) {
+                switch (kind < 4 ? kind : random.nextInt(4)) {
                     case 0 -> out.writeBytes(word.getBytes(StandardCharsets.ISO_8859_1));
                     case 1 -> out.writeBytes(word.getBytes(StandardCharsets.UTF_16LE));
                     case 2 -> out.write(random.nextInt(256));
@@ -119,42 +136,55 @@ class StringScannerTest {
         }
     }
 
-    /** The definition, followed byte by byte: every printable run, cut into pieces, that has an indicator shape. */
+    /**
+     * The definition, followed byte by byte: every printable run that has an indicator shape; a run longer than the
+     * maximum length is cut where the file offset (in bytes, or in code units of the alignment) is a multiple of it.
+     */
     private static List<String> reference(byte[] data) {
         List<String> found = new ArrayList<>();
-        StringBuilder run = new StringBuilder();
-        for (int i = 0; i <= data.length; i++) {
-            int b = i < data.length ? data[i] & 0xff : -1;
-            if (b == '\t' || (b >= 0x20 && b < 0x7f)) {
-                run.append((char) b);
-            } else {
-                addPieces(run, found);
-            }
-        }
-        for (int alignment = 0; alignment < 2; alignment++) {
-            for (int i = alignment; i <= data.length; i += 2) {
-                int b = i + 1 < data.length ? data[i] & 0xff : -1;
-                if (b >= 0 && data[i + 1] == 0 && (b == '\t' || (b >= 0x20 && b < 0x7f))) {
+        for (int alignment = -1; alignment < 2; alignment++) {
+            boolean wide = alignment >= 0;
+            int unit = wide ? 2 : 1;
+            StringBuilder run = new StringBuilder();
+            List<Integer> offsets = new ArrayList<>();
+            for (int i = Math.max(alignment, 0); i <= data.length; i += unit) {
+                int b = i < data.length ? data[i] & 0xff : -1;
+                boolean printable = b == '\t' || (b >= 0x20 && b < 0x7f);
+                if (printable && (!wide || (i + 1 < data.length && data[i + 1] == 0))) {
                     run.append((char) b);
+                    offsets.add(i);
                 } else {
-                    addPieces(run, found);
+                    addRun(run, offsets, unit, Math.max(alignment, 0), found);
                 }
             }
         }
         return found;
     }
 
-    private static void addPieces(StringBuilder run, List<String> found) {
-        for (int from = 0; from < run.length(); from += StringScanner.MAX_LENGTH) {
-            String piece = run.substring(from, Math.min(run.length(), from + StringScanner.MAX_LENGTH));
-            if (piece.length() >= StringScanner.MIN_LENGTH
-                    && Pattern.compile("[A-Za-z0-9]\\.[A-Za-z0-9]|:[/:]|[0-9A-Fa-f]:[0-9A-Fa-f]")
-                            .matcher(piece)
-                            .find()) {
-                found.add(piece);
+    private static void addRun(StringBuilder run, List<Integer> offsets, int unit, int alignment, List<String> found) {
+        int max = StringScanner.MAX_LENGTH;
+        if (run.length() <= max) {
+            addIfIndicatorShaped(run.toString(), found);
+        } else {
+            int from = 0;
+            for (int i = 1; i <= run.length(); i++) {
+                if (i == run.length() || (offsets.get(i) - alignment) / unit % max == 0) {
+                    addIfIndicatorShaped(run.substring(from, i), found);
+                    from = i;
+                }
             }
         }
         run.setLength(0);
+        offsets.clear();
+    }
+
+    private static void addIfIndicatorShaped(String piece, List<String> found) {
+        if (piece.length() >= StringScanner.MIN_LENGTH
+                && Pattern.compile("[A-Za-z0-9]\\.[A-Za-z0-9]|:[/:]|[0-9A-Fa-f]:[0-9A-Fa-f]")
+                        .matcher(piece)
+                        .find()) {
+            found.add(piece);
+        }
     }
 
     private static List<String> sorted(List<String> strings) {
