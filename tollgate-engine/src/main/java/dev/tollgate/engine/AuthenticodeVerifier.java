@@ -99,6 +99,7 @@ final class AuthenticodeVerifier {
 
     static final String EKU_CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
     static final String EKU_TIME_STAMPING = "1.3.6.1.5.5.7.3.8";
+    static final String EKU_ANY = "2.5.29.37.0";
 
     /** The digests Authenticode names, by OID, under their JCA names (which reports also use). */
     private static final Map<ASN1ObjectIdentifier, String> DIGESTS = Map.of(
@@ -537,6 +538,9 @@ final class AuthenticodeVerifier {
                         CertPathBuilder.getInstance("PKIX").build(parameters);
                 List<X509Certificate> path = new ArrayList<>();
                 result.getCertPath().getCertificates().forEach(c -> path.add((X509Certificate) c));
+                for (X509Certificate ca : path.subList(1, path.size())) {
+                    checkIssuerEku(ca, requiredEku, outcome);
+                }
                 path.add(result.getTrustAnchor().getTrustedCert());
                 return path;
             } catch (CertPathBuilderException e) {
@@ -576,6 +580,30 @@ final class AuthenticodeVerifier {
                         SignatureStatus.UNTRUSTED,
                         role + " certificate's extended key usage " + usages + " lacks " + name + " (" + eku + ")");
             }
+        }
+    }
+
+    /**
+     * An intermediate CA whose extended key usage is present must allow the purpose too (or any purpose): Windows
+     * chains EKUs this way, and a CA constrained to TLS servers that issues a code signer has been misused.
+     */
+    private static void checkIssuerEku(X509Certificate ca, String eku, Outcome outcome) {
+        List<String> usages;
+        try {
+            usages = ca.getExtendedKeyUsage();
+        } catch (CertificateParsingException e) {
+            outcome.fail(
+                    SignatureStatus.UNTRUSTED,
+                    "intermediate CA certificate " + Certificates.subject(ca) + ": extended key usage does not parse");
+            return;
+        }
+        if (usages != null && !usages.contains(eku) && !usages.contains(EKU_ANY)) {
+            outcome.fail(
+                    SignatureStatus.UNTRUSTED,
+                    "intermediate CA certificate " + Certificates.subject(ca) + " has extended key usage " + usages
+                            + ", which does not allow "
+                            + (eku.equals(EKU_CODE_SIGNING) ? "codeSigning" : "timeStamping")
+                            + " (" + eku + ")");
         }
     }
 

@@ -154,6 +154,22 @@ class AuthenticodeVerifierTest {
     }
 
     @Test
+    void distrustsSignerWhoseIntermediateIsConstrainedToOtherPurposes() {
+        SignatureInfo signature = only(verify(TestSignature.over(IMAGE)
+                .signer(TestPki.SIGNER_UNDER_TLS_CA)
+                .bag(TestPki.SIGNER_UNDER_TLS_CA.certificate(), TestPki.TLS_ONLY_CA.certificate())
+                .build()));
+
+        assertThat(signature.status()).isEqualTo(SignatureStatus.UNTRUSTED);
+        assertThat(signature.problems())
+                .singleElement()
+                .asString()
+                .contains("CN=Tollgate Test TLS CA")
+                .contains("[1.3.6.1.5.5.7.3.1]")
+                .contains("does not allow codeSigning");
+    }
+
+    @Test
     void distrustsEverythingWithoutTrustAnchors() {
         var untrusting = new AuthenticodeVerifier(TrustAnchors.of(List.of()), CLOCK);
 

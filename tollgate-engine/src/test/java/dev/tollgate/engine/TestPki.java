@@ -75,6 +75,20 @@ final class TestPki {
             Instant.parse("2020-06-01T00:00:00Z"),
             Instant.parse("2036-01-01T00:00:00Z"),
             Usage.TIME_STAMPING);
+    /** An intermediate CA constrained by its extended key usage to TLS servers: it cannot issue code signers. */
+    static final Identity TLS_ONLY_CA = issue(
+            ROOT,
+            "CN=Tollgate Test TLS CA,O=Tollgate Tests",
+            Instant.parse("2021-01-01T00:00:00Z"),
+            Instant.parse("2035-01-01T00:00:00Z"),
+            Usage.CA_SERVER_AUTH);
+
+    static final Identity SIGNER_UNDER_TLS_CA = issue(
+            TLS_ONLY_CA,
+            "CN=Orbit Phone Ltd,O=Orbit Phone Ltd,C=GB",
+            Instant.parse("2025-01-01T00:00:00Z"),
+            Instant.parse("2027-01-01T00:00:00Z"),
+            Usage.CODE_SIGNING);
     static final Identity OTHER_ROOT = selfSigned("CN=Lookalike Root,O=Orbit Phone Ltd");
     static final Identity LOOKALIKE_SIGNER = issue(
             OTHER_ROOT,
@@ -85,6 +99,7 @@ final class TestPki {
 
     enum Usage {
         CA,
+        CA_SERVER_AUTH,
         CODE_SIGNING,
         TIME_STAMPING,
         SERVER_AUTH,
@@ -151,6 +166,13 @@ final class TestPki {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
                     builder.addExtension(
                             Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                }
+                case CA_SERVER_AUTH -> {
+                    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+                    builder.addExtension(
+                            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+                    builder.addExtension(
+                            Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
                 }
                 case CODE_SIGNING ->
                     builder.addExtension(
