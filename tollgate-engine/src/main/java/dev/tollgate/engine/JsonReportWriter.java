@@ -13,6 +13,7 @@ import dev.tollgate.model.SectionInfo;
 import dev.tollgate.model.SignatureInfo;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -159,7 +160,7 @@ final class JsonReportWriter implements ReportWriter {
             g.writeStringField("name", s.name());
             g.writeNumberField("virtualSize", s.virtualSize());
             g.writeNumberField("rawSize", s.rawSize());
-            g.writeStringField("characteristics", String.format("0x%08x", s.characteristics()));
+            g.writeStringField("characteristics", "0x" + HexFormat.of().toHexDigits((int) s.characteristics()));
             g.writeBooleanField("executable", s.executable());
             g.writeFieldName("entropy");
             JsonOutput.writeRounded(g, s.entropy());

@@ -1,5 +1,6 @@
 package dev.tollgate.engine;
 
+import com.google.common.base.Suppliers;
 import dev.tollgate.engine.AuthenticodeVerification.ExtraCertificate;
 import dev.tollgate.engine.AuthenticodeVerification.UnexpectedAttribute;
 import dev.tollgate.formats.ByteView;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Inspects a PE file: parses it, verifies every Authenticode signature against the trust anchors, and reports tamper
@@ -69,14 +71,18 @@ public final class PeInspector {
     private static final int MAX_LISTED_ANOMALIES = 20;
     private static final Set<String> WEAK_DIGESTS = Set.of("MD5", "SHA-1");
 
-    private final AuthenticodeVerifier verifier;
+    // Built when the first signature is met: loading Bouncy Castle's classes from its signed jar costs a good part of
+    // a second of CPU, which a tree of unsigned files need not pay.
+    private final Supplier<AuthenticodeVerifier> verifier;
 
     public PeInspector(TrustAnchors trust) {
         this(trust, Clock.systemUTC());
     }
 
     PeInspector(TrustAnchors trust, Clock clock) {
-        this.verifier = new AuthenticodeVerifier(Objects.requireNonNull(trust, "trust"), clock);
+        Objects.requireNonNull(trust, "trust");
+        Objects.requireNonNull(clock, "clock");
+        this.verifier = Suppliers.memoize(() -> new AuthenticodeVerifier(trust, clock));
     }
 
     /** Inspects {@code content}, reported under {@code path}. Never throws for malformed input: that is a finding. */
@@ -228,7 +234,7 @@ public final class PeInspector {
                         index);
                 return false;
             }
-            AuthenticodeVerification verification = verifier.verify(content, this::imageDigest);
+            AuthenticodeVerification verification = verifier.get().verify(content, this::imageDigest);
             signatures.addAll(verification.signatures());
             if (verification.pkcs7Length().isPresent()) {
                 long length = verification.pkcs7Length().getAsLong();

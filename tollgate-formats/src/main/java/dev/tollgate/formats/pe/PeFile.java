@@ -338,6 +338,19 @@ public final class PeFile {
         return List.copyOf(sections);
     }
 
+    /** True for a section name of the form {@code /123}: a slash and one to seven decimal digits. */
+    private static boolean isStringTableReference(String name) {
+        if (name.length() < 2 || name.length() > 8 || name.charAt(0) != '/') {
+            return false;
+        }
+        for (int i = 1; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String sectionName(ByteView data, long at, long stringTable) throws TruncatedException {
         byte[] raw = data.bytes(at, 8, "section Name");
         int length = 0;
@@ -346,7 +359,7 @@ public final class PeFile {
         }
         String name = new String(raw, 0, length, StandardCharsets.ISO_8859_1);
         // "/123" names an offset in the COFF string table; anything else is kept as written.
-        if (stringTable >= 0 && name.matches("/[0-9]{1,7}")) {
+        if (stringTable >= 0 && isStringTableReference(name)) {
             long entry = stringTable + Long.parseLong(name.substring(1));
             if (data.has(entry, 1)) {
                 return data.asciiz(entry, MAX_NAME_LENGTH, "section long name");
