@@ -294,7 +294,12 @@ final class AuthenticodeVerifier {
 
             Set<X509Certificate> used = new LinkedHashSet<>();
             used.addAll(bagChain(signerCertificate, bag));
-            used.addAll(chain(signerCertificate, bag, validationTime, EKU_CODE_SIGNING, "signer", outcome));
+            List<X509Certificate> chain =
+                    chain(signerCertificate, bag, validationTime, EKU_CODE_SIGNING, "signer", outcome);
+            used.addAll(chain);
+            if (!chain.isEmpty()) {
+                outcome.root = Optional.of(chain.getLast());
+            }
             timestamp.ifPresent(t -> used.addAll(t.chain()));
             for (BagCertificate certificate : bag) {
                 if (!certificate.parsed().map(used::contains).orElse(false)) {
@@ -613,6 +618,7 @@ final class AuthenticodeVerifier {
         final List<String> problems = new ArrayList<>();
         String digestAlgorithm = "";
         Optional<X509Certificate> signer = Optional.empty();
+        Optional<X509Certificate> root = Optional.empty();
         Optional<Instant> signingTime = Optional.empty();
         Optional<String> timestampAuthority = Optional.empty();
 
@@ -645,7 +651,9 @@ final class AuthenticodeVerifier {
                     signingTime,
                     timestampAuthority,
                     nested,
-                    problems);
+                    problems,
+                    signer.map(Certificates::thumbprintSha1).orElse(""),
+                    root.map(Certificates::thumbprint).orElse(""));
         }
     }
 

@@ -12,6 +12,7 @@ import java.security.cert.CertPathBuilder;
 import java.security.cert.CertStore;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXCertPathBuilderResult;
 import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -231,11 +232,13 @@ final class JarVerifier {
                 covered.add(name);
             }
         }
+        Optional<X509Certificate> root = Optional.empty();
         if (status == SignatureStatus.VALID) {
-            Optional<String> untrusted = chain(signer, bag);
-            if (untrusted.isPresent()) {
+            try {
+                root = Optional.of(chain(signer, bag));
+            } catch (UntrustedException e) {
                 status = SignatureStatus.UNTRUSTED;
-                problems.add(untrusted.get());
+                problems.add(e.getMessage());
             }
         }
         return new SignatureInfo(
@@ -249,7 +252,9 @@ final class JarVerifier {
                 Optional.empty(),
                 Optional.empty(),
                 0,
-                problems);
+                problems,
+                Certificates.thumbprintSha1(signer),
+                root.map(Certificates::thumbprint).orElse(""));
     }
 
     /** The manifest's digest of an entry against the scan's hashes: empty when no checkable algorithm is named. */
@@ -297,9 +302,19 @@ final class JarVerifier {
         }
     }
 
-    private Optional<String> chain(X509Certificate signer, List<X509Certificate> bag) {
+    /** Why a signer is not trusted. */
+    private static final class UntrustedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UntrustedException(String message) {
+            super(message);
+        }
+    }
+
+    /** The trust anchor that the signer's chain leads to. */
+    private X509Certificate chain(X509Certificate signer, List<X509Certificate> bag) throws UntrustedException {
         if (trust.anchors().isEmpty()) {
-            return Optional.of("no trust anchors are configured");
+            throw new UntrustedException("no trust anchors are configured");
         }
         try {
             X509CertSelector selector = new X509CertSelector();
@@ -308,10 +323,11 @@ final class JarVerifier {
             parameters.setRevocationEnabled(false);
             parameters.setDate(Date.from(clock.instant()));
             parameters.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(bag)));
-            CertPathBuilder.getInstance("PKIX").build(parameters);
-            return Optional.empty();
+            PKIXCertPathBuilderResult result = (PKIXCertPathBuilderResult)
+                    CertPathBuilder.getInstance("PKIX").build(parameters);
+            return result.getTrustAnchor().getTrustedCert();
         } catch (GeneralSecurityException e) {
-            return Optional.of("signer certificate (" + Certificates.subject(signer)
+            throw new UntrustedException("signer certificate (" + Certificates.subject(signer)
                     + ") does not chain to a trust anchor: " + e.getMessage());
         }
     }

@@ -127,6 +127,12 @@ final class JsonReportWriter implements ReportWriter {
         g.writeStringField("issuer", s.issuer());
         g.writeStringField("serial", s.serial());
         g.writeStringField("thumbprintSha256", s.thumbprintSha256());
+        if (!s.thumbprintSha1().isEmpty()) {
+            g.writeStringField("thumbprintSha1", s.thumbprintSha1());
+        }
+        if (!s.rootThumbprintSha256().isEmpty()) {
+            g.writeStringField("rootThumbprintSha256", s.rootThumbprintSha256());
+        }
         g.writeStringField("kind", s.kind());
         g.writeStringField("digestAlgorithm", s.digestAlgorithm());
         if (s.signingTime().isPresent()) {

@@ -14,9 +14,6 @@ final class FeedContext {
     /** Problems kept for the report; beyond this a feed is mostly garbage and only the count is useful. */
     static final int MAX_PROBLEMS_KEPT = 1000;
 
-    static final String SHA1_THUMBPRINT_REASON =
-            "x509 SHA-1 thumbprint (scans record only SHA-256 thumbprints of signers)";
-
     private final String feed;
     private final FeedFormat format;
     private final Instant now;
@@ -81,16 +78,6 @@ final class FeedContext {
 
     /** Normalizes and hands on one value; a bad value becomes a problem at {@code position}. */
     void emit(IndicatorType type, String raw, IndicatorSource source, String position) {
-        if (type == IndicatorType.CERT_SHA1) {
-            // validated so that a broken feed is still reported, but never loaded: nothing could match it
-            try {
-                type.normalize(raw);
-                skip(SHA1_THUMBPRINT_REASON);
-            } catch (IllegalArgumentException e) {
-                problem(position, e.getMessage());
-            }
-            return;
-        }
         Indicator indicator;
         try {
             indicator = Indicator.of(type, raw, source);

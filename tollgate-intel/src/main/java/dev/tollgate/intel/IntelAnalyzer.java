@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * Matches each vetted file against threat intel: its SHA-256, SHA-1 and MD5; its signers' certificate serials and
- * SHA-256 thumbprints; and the domains, URLs (and their hosts) and IP addresses the engine extracted from its content.
+ * SHA-256 and SHA-1 thumbprints; and the domains, URLs (and their hosts) and IP addresses the engine extracted from its content.
  * Each (indicator, feed entry) pair yields at most one finding per file, with the indicator's value, what matched, and
  * the indicator's name, feed, author and id in the evidence. Findings are {@code intel.hash}, {@code intel.domain},
  * {@code intel.url}, {@code intel.ip} (DESIGN.md, "Finding codes") and {@code intel.certificate}, all critical by default.
@@ -70,6 +70,13 @@ public final class IntelAnalyzer implements FileAnalyzer {
                         CERTIFICATE,
                         signature.thumbprintSha256(),
                         index.matchCertificate(IndicatorType.CERT_SHA256, signature.thumbprintSha256()),
+                        signer);
+            }
+            if (!signature.thumbprintSha1().isEmpty()) {
+                hits.add(
+                        CERTIFICATE,
+                        signature.thumbprintSha1(),
+                        index.matchCertificate(IndicatorType.CERT_SHA1, signature.thumbprintSha1()),
                         signer);
             }
             if (!signature.serial().isEmpty()) {

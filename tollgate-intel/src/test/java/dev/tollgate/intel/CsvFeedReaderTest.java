@@ -66,7 +66,7 @@ class CsvFeedReaderTest {
         assertThat(feed.summary().problems().get(0).message()).contains("at least two labels");
         assertThat(feed.summary().problems().get(1).message()).contains("not an ipv4 address");
         assertThat(feed.summary().problems().get(2).message()).contains("SHA-1 must be 40 hex digits");
-        assertThat(feed.summary().loaded()).isEqualTo(8);
+        assertThat(feed.summary().loaded()).isEqualTo(9); // the SHA-1 thumbprint on line 9 included
     }
 
     @Test

@@ -38,6 +38,10 @@ class IntelAnalyzerTest {
     }
 
     static SignatureInfo signedBy(String serial, String thumbprint) {
+        return signedBy(serial, thumbprint, "0123456789abcdef0123456789abcdef01234567"); // the one mixed.csv lists
+    }
+
+    static SignatureInfo signedBy(String serial, String thumbprint, String thumbprintSha1) {
         return new SignatureInfo(
                 "authenticode",
                 SignatureStatus.VALID,
@@ -49,7 +53,9 @@ class IntelAnalyzerTest {
                 Optional.empty(),
                 Optional.empty(),
                 0,
-                List.of());
+                List.of(),
+                thumbprintSha1,
+                "");
     }
 
     private List<Finding> analyze(FileRecord file) {
@@ -133,7 +139,7 @@ class IntelAnalyzerTest {
         assertThat(findings).extracting(Finding::code).containsOnly(IntelAnalyzer.CERTIFICATE);
         assertThat(findings)
                 .extracting(f -> f.evidence().get("algorithm"))
-                .containsExactlyInAnyOrder("serial", "serial", "thumbprint-SHA-256");
+                .containsExactlyInAnyOrder("serial", "serial", "thumbprint-SHA-256", "thumbprint-SHA-1");
         assertThat(findings).allSatisfy(f -> assertThat(f.evidence()).containsEntry("signer", "CN=3CX Ltd"));
     }
 
@@ -143,7 +149,8 @@ class IntelAnalyzerTest {
                 List.of("https://www.3cx.com/downloads/", "http://ocsp.digicert.com"),
                 List.of("3cx.com", "digicert.com", "example.com"),
                 List.of("8.8.8.8", "2001:4860:4860::8888"));
-        List<Finding> findings = analyze(file("clean.exe", CLEAN, List.of(signedBy("0a1b2c", "0".repeat(64))), benign));
+        List<Finding> findings =
+                analyze(file("clean.exe", CLEAN, List.of(signedBy("0a1b2c", "0".repeat(64), "1".repeat(40))), benign));
 
         assertThat(findings).isEmpty();
         assertThat(analyzer.name()).isEqualTo("intel");

@@ -83,7 +83,7 @@ class MispEventReaderTest {
         assertThat(feed.values(IndicatorType.DOMAIN)).containsExactly("c2.example", "api.c2.example");
         assertThat(feed.values(IndicatorType.IP)).containsExactly("2001:db8::5");
         assertThat(feed.values(IndicatorType.CERT_SHA256)).containsExactly("ab".repeat(32));
-        assertThat(feed.summary().skipped()).containsEntry(FeedContext.SHA1_THUMBPRINT_REASON, 1L);
+        assertThat(feed.values(IndicatorType.CERT_SHA1)).containsExactly("cd".repeat(20));
         assertThat(feed.summary().problems()).singleElement().satisfies(p -> assertThat(p.toString())
                 .contains(":4:3: attribute: a ip-src|port value must have two parts"));
     }

@@ -19,6 +19,10 @@ import java.util.Optional;
  * @param timestampAuthority the subject DN of the timestamp signer, when there is a timestamp
  * @param nested 0 for a signature in the certificate table, 1 and up for nested signatures inside it
  * @param problems one line each for what made the status other than valid
+ * @param thumbprintSha1 SHA-1 of the signing certificate's DER, lower-case hex (threat feeds still name certificates
+ *     this way); empty when unknown
+ * @param rootThumbprintSha256 SHA-256 thumbprint of the trust anchor the signer's chain was built to; empty when no
+ *     chain to a trust anchor was found
  */
 public record SignatureInfo(
         String kind,
@@ -31,7 +35,38 @@ public record SignatureInfo(
         Optional<Instant> signingTime,
         Optional<String> timestampAuthority,
         int nested,
-        List<String> problems) {
+        List<String> problems,
+        String thumbprintSha1,
+        String rootThumbprintSha256) {
+
+    /** A signature whose SHA-1 thumbprint and chain root are not known. */
+    public SignatureInfo(
+            String kind,
+            SignatureStatus status,
+            String signer,
+            String issuer,
+            String serial,
+            String thumbprintSha256,
+            String digestAlgorithm,
+            Optional<Instant> signingTime,
+            Optional<String> timestampAuthority,
+            int nested,
+            List<String> problems) {
+        this(
+                kind,
+                status,
+                signer,
+                issuer,
+                serial,
+                thumbprintSha256,
+                digestAlgorithm,
+                signingTime,
+                timestampAuthority,
+                nested,
+                problems,
+                "",
+                "");
+    }
 
     public SignatureInfo {
         Objects.requireNonNull(kind, "kind");
@@ -47,5 +82,7 @@ public record SignatureInfo(
             throw new IllegalArgumentException("nested cannot be negative: " + nested);
         }
         problems = List.copyOf(problems);
+        Objects.requireNonNull(thumbprintSha1, "thumbprintSha1");
+        Objects.requireNonNull(rootThumbprintSha256, "rootThumbprintSha256");
     }
 }
