@@ -25,7 +25,14 @@ import java.util.TreeSet;
  *       one of {@link #BARE_GENERIC_SUFFIXES}. It is refused when written in PascalCase or camelCase
  *       ({@code System.Net}, {@code basePosition.top}), when it has more than {@link #MAX_BARE_LABELS} labels or
  *       starts like a reverse-DNS package name ({@code com.}, {@code org.}, {@code java.}), when its registrable
- *       label is a single character ({@code e.my}), or when it is glued to {@code _} or {@code \}.
+ *       label is a single character ({@code e.my}), or when it is glued to {@code _} or {@code \}. A name of two
+ *       labels under a country code shorter than {@link #MIN_SHORT_NAME} ({@code ar.bg}) is chance, unless it
+ *       follows {@code @}.
+ *   <li>JAR manifest lines folded at 72 bytes are unfolded before extraction, and the values of headers made of Java
+ *       names ({@code Export-Package}, {@code Name}; {@link #holdsJavaNames}) give URLs only.
+ *   <li>A DER string has no terminator: the next element's tag ({@code 0}, {@code 1}) glued to a host
+ *       ({@code ocsp.digicert.com0}) is cut ({@link #derTagAfterHost}), and so is what follows a URL beyond the DER
+ *       length written before it ({@link #derLengthEnd}).
  *   <li>An IPv4 address is exactly four dotted decimal octets (0-255, no leading zeros) standing alone: a longer
  *       dotted number such as the version {@code 10.0.19041.1} or {@code 1.2.3.4.5} is not an address, nor is one
  *       glued to letters ({@code v1.2.3.4}). Skipped too: quads ending in {@code .0} ({@code 1.0.0.0} is the
@@ -35,7 +42,8 @@ import java.util.TreeSet;
  * </ul>
  *
  * At most {@link #MAX_INDICATORS} distinct indicators are kept per file; {@link #truncated()} tells when more were seen.
- * Not thread-safe: one extractor per file.
+ * A manifest header line is held until the next string (or {@link #indicators()}) shows whether it was folded. Not
+ * thread-safe: one extractor per file.
  */
 final class IndicatorExtractor {
 
