@@ -25,7 +25,14 @@ import java.util.TreeSet;
  *       one of {@link #BARE_GENERIC_SUFFIXES}. It is refused when written in PascalCase or camelCase
  *       ({@code System.Net}, {@code basePosition.top}), when it has more than {@link #MAX_BARE_LABELS} labels or
  *       starts like a reverse-DNS package name ({@code com.}, {@code org.}, {@code java.}), when its registrable
- *       label is a single character ({@code e.my}), or when it is glued to {@code _} or {@code \}.
+ *       label is a single character ({@code e.my}), or when it is glued to {@code _} or {@code \}. A name of two
+ *       labels under a country code shorter than {@link #MIN_SHORT_NAME} ({@code ar.bg}) is chance, unless it
+ *       follows {@code @}.
+ *   <li>JAR manifest lines folded at 72 bytes are unfolded before extraction, and the values of headers made of Java
+ *       names ({@code Export-Package}, {@code Name}; {@link #holdsJavaNames}) give URLs only.
+ *   <li>A DER string has no terminator: the next element's tag ({@code 0}, {@code 1}) glued to a host
+ *       ({@code ocsp.digicert.com0}) is cut ({@link #derTagAfterHost}), and so is what follows a URL beyond the DER
+ *       length written before it ({@link #derLengthEnd}).
  *   <li>An IPv4 address is exactly four dotted decimal octets (0-255, no leading zeros) standing alone: a longer
  *       dotted number such as the version {@code 10.0.19041.1} or {@code 1.2.3.4.5} is not an address, nor is one
  *       glued to letters ({@code v1.2.3.4}). Skipped too: quads ending in {@code .0} ({@code 1.0.0.0} is the
@@ -35,7 +42,8 @@ import java.util.TreeSet;
  * </ul>
  *
  * At most {@link #MAX_INDICATORS} distinct indicators are kept per file; {@link #truncated()} tells when more were seen.
- * Not thread-safe: one extractor per file.
+ * A manifest header line is held until the next string (or {@link #indicators()}) shows whether it was folded. Not
+ * thread-safe: one extractor per file.
  */
 final class IndicatorExtractor {
 
@@ -108,29 +116,135 @@ final class IndicatorExtractor {
 
     private static final Set<String> SCHEMES = Set.of("http", "https", "ftp", "ws", "wss");
 
+    /**
+     * A writer of JAR manifests folds a header line at 72 bytes (bnd at 70), so a line shorter than this was not
+     * folded and a line starting with one space after it is not its continuation.
+     */
+    static final int MIN_FOLDED_WIDTH = 60;
+
+    /** Longest unfolded manifest header kept whole (bcprov's Export-Package is about 100 KB). */
+    static final int MAX_UNFOLDED = 1 << 20;
+
+    /** Endings of manifest header names whose values are Java or OSGi names (see {@link #holdsJavaNames}). */
+    private static final Set<String> JAVA_NAME_HEADER_SUFFIXES = Set.of(
+            "-package",
+            "-capability",
+            "-class",
+            "-bundle",
+            "-symbolicname",
+            "-module-name",
+            "fragment-host",
+            "-activator",
+            "add-opens",
+            "add-exports");
+
     private final Set<String> urls = new TreeSet<>();
     private final Set<String> domains = new TreeSet<>();
     private final Set<String> ips = new TreeSet<>();
     private boolean truncated;
+    // A manifest header line held until the next string shows whether it was folded (see accept).
+    private final StringBuilder header = new StringBuilder();
+    private boolean headerHoldsJavaNames;
+    private int lastLineLength;
 
     /** Looks for indicators in one string. */
     void accept(String s) {
+        if (!header.isEmpty()
+                && isManifestContinuation(s)
+                && lastLineLength >= MIN_FOLDED_WIDTH
+                && header.length() + s.length() <= MAX_UNFOLDED) {
+            header.append(s, 1, s.length()); // the manifest specification's unfolding: drop the one space, join
+            lastLineLength = s.length();
+            return;
+        }
+        boolean continuesJavaNames = headerHoldsJavaNames && isManifestContinuation(s);
+        flushHeader();
+        int colon = manifestHeaderNameEnd(s);
+        if (colon > 0 || continuesJavaNames) {
+            // Held until the next string shows whether the line was folded.
+            header.append(s);
+            headerHoldsJavaNames = continuesJavaNames || holdsJavaNames(s.substring(0, colon));
+            lastLineLength = s.length();
+            return;
+        }
+        scan(s, false);
+    }
+
+    boolean truncated() {
+        flushHeader();
+        return truncated;
+    }
+
+    NetworkIndicators indicators() {
+        flushHeader();
+        return new NetworkIndicators(new ArrayList<>(urls), new ArrayList<>(domains), new ArrayList<>(ips));
+    }
+
+    private void scan(String s, boolean javaNames) {
         if (s.indexOf('.') < 0 && s.indexOf(':') < 0) {
             return; // every indicator has a dot or a colon: skip the bulk of strings cheaply
         }
         findUrls(s);
-        findDottedNames(s);
+        if (!javaNames) {
+            findDottedNames(s);
+        }
         if (s.indexOf(':') >= 0) {
             findIpv6(s);
         }
     }
 
-    boolean truncated() {
-        return truncated;
+    private void flushHeader() {
+        if (header.isEmpty()) {
+            return;
+        }
+        String line = header.toString();
+        header.setLength(0);
+        scan(line, headerHoldsJavaNames);
     }
 
-    NetworkIndicators indicators() {
-        return new NetworkIndicators(new ArrayList<>(urls), new ArrayList<>(domains), new ArrayList<>(ips));
+    /**
+     * The end of a JAR manifest header's name ({@code Name: value}; JAR File Specification, "Manifest Specification":
+     * an alphanumeric, then up to 69 alphanumerics, {@code -} or {@code _}, then a colon and one space), or -1.
+     */
+    static int manifestHeaderNameEnd(String s) {
+        int n = Math.min(s.length(), 71);
+        if (n == 0 || !isAsciiAlphanumeric(s.charAt(0))) {
+            return -1;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == ':') {
+                return i + 1 < s.length() && s.charAt(i + 1) == ' ' ? i : -1;
+            }
+            if (!isAsciiAlphanumeric(c) && c != '-' && c != '_') {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** A manifest continuation line: exactly one space, then the rest of the folded value. */
+    private static boolean isManifestContinuation(String s) {
+        return s.length() > 1 && s.charAt(0) == ' ' && s.charAt(1) != ' ';
+    }
+
+    /**
+     * Whether a manifest header's value is made of Java or OSGi names by definition: entry paths ({@code Name}),
+     * package lists ({@code Export-Package}, {@code Import-Package}), capabilities ({@code osgi.ee}), class names,
+     * bundle and module names. Such names ({@code org.bouncycastle.math.ec}, {@code osgi.ee}) look like hosts; URLs
+     * in these values are still found.
+     */
+    static boolean holdsJavaNames(String headerName) {
+        String name = headerName.toLowerCase(Locale.ROOT);
+        if (name.equals("name")) {
+            return true;
+        }
+        for (String suffix : JAVA_NAME_HEADER_SUFFIXES) {
+            if (name.endsWith(suffix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void findUrls(String s) {
@@ -141,16 +255,9 @@ final class IndicatorExtractor {
         int delimiter = -1; // first '/', '?', '#' or '\' at or after 'from'
         while ((mark = s.indexOf("://", from)) >= 0) {
             from = mark + 3;
-            int schemeStart = mark;
-            while (schemeStart > 0 && mark - schemeStart < 5 && isAsciiLetter(s.charAt(schemeStart - 1))) {
-                schemeStart--;
-            }
-            if (schemeStart > 0 && isAsciiLetter(s.charAt(schemeStart - 1))) {
-                continue; // a longer scheme such as "xhttps"
-            }
-            String scheme = s.substring(schemeStart, mark).toLowerCase(Locale.ROOT);
-            if (!SCHEMES.contains(scheme)) {
-                continue;
+            int lettersStart = mark;
+            while (lettersStart > 0 && mark - lettersStart < 7 && isAsciiLetter(s.charAt(lettersStart - 1))) {
+                lettersStart--;
             }
             if (runEnd < from) {
                 runEnd = from;
@@ -159,6 +266,22 @@ final class IndicatorExtractor {
                 }
             }
             int end = Math.min(runEnd, mark + MAX_URL_LENGTH);
+            String letters = s.substring(lettersStart, mark).toLowerCase(Locale.ROOT);
+            int schemeStart;
+            if (SCHEMES.contains(letters)) {
+                schemeStart = lettersStart;
+            } else if (letters.length() > 1
+                    && SCHEMES.contains(letters.substring(1))
+                    && derLengthEnd(s, lettersStart + 1, end) > 0) {
+                schemeStart = lettersStart + 1; // "Qhttp://": a DER length (81) that happens to be a letter
+            } else {
+                continue; // not a scheme we know, or a longer one such as "xhttps"
+            }
+            String scheme = letters.substring(schemeStart - lettersStart);
+            int derEnd = derLengthEnd(s, schemeStart, end);
+            if (derEnd > from) {
+                end = derEnd;
+            }
             while (end > from && ".,;:!?)]}'".indexOf(s.charAt(end - 1)) >= 0) {
                 end--; // punctuation that ends the sentence around a URL
             }
@@ -168,9 +291,15 @@ final class IndicatorExtractor {
                     delimiter++;
                 }
             }
-            String host = host(s.substring(from, Math.min(end, delimiter)));
+            String authority = s.substring(from, Math.min(end, delimiter));
+            String host = host(authority);
             if (host.isEmpty()) {
                 continue;
+            }
+            int tag = delimiter >= end && host.length() == authority.length() ? derTagAfterHost(host) : 0;
+            if (tag > 0) {
+                host = host.substring(0, host.length() - tag); // ocsp.digicert.com0: the next DER element's tag
+                end -= tag;
             }
             if (host.startsWith("[") && host.endsWith("]")) {
                 String literal = host.substring(1, host.length() - 1);
@@ -191,6 +320,51 @@ final class IndicatorExtractor {
             add(urls, scheme + s.substring(mark, end));
             from = Math.max(from, end);
         }
+    }
+
+    /**
+     * DER strings in certificates and signatures (an X.509 URI, an OCSP or CA Issuers address) carry no terminator: the
+     * printable bytes after them belong to the next element, whose tag is {@code 0} (SEQUENCE, 0x30) or {@code 1} (SET,
+     * 0x31). When the byte just before the scheme is a DER short-form length ({@code Q} = 81 before an 81-character
+     * URL) and the run holds that many characters followed by such a tag, the URL ends there: returns that end, or -1.
+     */
+    static int derLengthEnd(String s, int schemeStart, int end) {
+        if (schemeStart == 0) {
+            return -1;
+        }
+        int length = s.charAt(schemeStart - 1);
+        int cut = schemeStart + length;
+        return length >= 0x20 && length < 0x7f && cut < end && isDerSequenceOrSetTag(s.charAt(cut)) ? cut : -1;
+    }
+
+    /**
+     * How many trailing characters of a URL's host are the next DER element's tag and length rather than the host: the
+     * top-level label of a host is letters, so in {@code ocsp.digicert.com0} or {@code ocsp.digicert.com0a} the
+     * {@code 0} (a SEQUENCE tag) and what follows it are not part of {@code com}. Returns 0 unless the host without them
+     * is a valid name under a public suffix and the host with them is not.
+     */
+    static int derTagAfterHost(String host) {
+        int lastDot = host.lastIndexOf('.');
+        if (lastDot < 0) {
+            return 0;
+        }
+        int tagAt = lastDot + 1;
+        while (tagAt < host.length() && isAsciiLetter(host.charAt(tagAt))) {
+            tagAt++;
+        }
+        int tail = host.length() - tagAt;
+        if (tagAt - lastDot < 3 || tail < 1 || tail > 2 || !isDerSequenceOrSetTag(host.charAt(tagAt))) {
+            return 0;
+        }
+        String name = host.substring(0, tagAt);
+        if (!isHostname(name) || !InternetDomainName.from(name).isUnderPublicSuffix()) {
+            return 0;
+        }
+        return isHostname(host) && InternetDomainName.from(host).isUnderPublicSuffix() ? 0 : tail;
+    }
+
+    private static boolean isDerSequenceOrSetTag(char c) {
+        return c == '0' || c == '1';
     }
 
     /** The host of a URL's authority: without user info and port; an IPv6 literal keeps its brackets. */
@@ -234,7 +408,7 @@ final class IndicatorExtractor {
                 tokenEnd--;
             }
             if (tokenEnd - tokenStart >= 4) {
-                classify(s.substring(tokenStart, tokenEnd));
+                classify(s.substring(tokenStart, tokenEnd), tokenStart > 0 && s.charAt(tokenStart - 1) == '@');
             }
         }
     }
@@ -245,7 +419,8 @@ final class IndicatorExtractor {
                 || (end < s.length() && s.charAt(end) == '_');
     }
 
-    private void classify(String token) {
+    /** Classifies a dotted token; {@code mailHost} when it follows {@code @}, as the host of a mail address does. */
+    private void classify(String token, boolean mailHost) {
         if (isIpv4(token)) {
             if (!token.endsWith(".0")
                     && !token.startsWith("0.")
@@ -254,6 +429,10 @@ final class IndicatorExtractor {
                 add(ips, token);
             }
             return;
+        }
+        int tag = derTagAfterHost(token.toLowerCase(Locale.ROOT));
+        if (tag > 0) {
+            token = token.substring(0, token.length() - tag); // a DER dNSName followed by the next element's tag
         }
         int lastDot = token.lastIndexOf('.');
         String top = token.substring(lastDot + 1);
@@ -275,11 +454,22 @@ final class IndicatorExtractor {
                 || REVERSE_DNS_HEADS.contains(name.parts().getFirst())) {
             return; // com.sun.org.apache...: a package name, not a host
         }
+        if (!mailHost && name.parts().size() == 2 && lower.length() - lastDot == 3 && lower.length() < MIN_SHORT_NAME) {
+            return; // ar.bg, siy.sy: chance, see MIN_SHORT_NAME
+        }
         if (name.isUnderPublicSuffix()
                 && name.topPrivateDomain().parts().getFirst().length() >= 2) {
             add(domains, name.toString());
         }
     }
+
+    /**
+     * Shortest bare name of two labels under a country code. Random bytes (compressed streams, tables, Go symbol names
+     * such as {@code os.mu}) form short dotted tokens by chance, and about one letter pair in three is an accepted
+     * country code, so {@code ar.bg}, {@code 5y.hk} and {@code siy.sy} turn up in any large binary. A longer name
+     * is far less likely by chance; a short one is still found in a URL or a mail address ({@code user@web.de}).
+     */
+    static final int MIN_SHORT_NAME = 7;
 
     /** Bare names with more labels than this are property paths or package names, not hosts. */
     static final int MAX_BARE_LABELS = 5;
@@ -438,6 +628,10 @@ final class IndicatorExtractor {
             }
         }
         return true;
+    }
+
+    private static boolean isAsciiAlphanumeric(char c) {
+        return isAsciiLetter(c) || (c >= '0' && c <= '9');
     }
 
     private static boolean isAsciiLetter(char c) {

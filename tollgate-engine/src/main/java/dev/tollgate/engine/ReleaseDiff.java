@@ -450,12 +450,40 @@ public final class ReleaseDiff {
         all.addAll(ips);
         all.addAll(urls);
         String shown = String.join(", ", all.subList(0, Math.min(3, all.size())));
+        String more = all.size() > 3 ? " and " + (all.size() - 3) + " more" : "";
+        if (isJarSignatureBlock(file.path())) {
+            return Optional.of(new Finding(
+                    "diff.new-network-indicator",
+                    Severity.LOW,
+                    file.path(),
+                    "new certificate endpoints in the JAR signature block: " + shown + more,
+                    Map.of("urls", urls, "domains", domains, "ips", ips, "signatureBlock", true)));
+        }
         return Optional.of(new Finding(
                 "diff.new-network-indicator",
                 Severity.MEDIUM,
                 file.path(),
-                "now talks to " + shown + (all.size() > 3 ? " and " + (all.size() - 3) + " more" : ""),
+                "now talks to " + shown + more,
                 Map.of("urls", urls, "domains", domains, "ips", ips)));
+    }
+
+    /**
+     * A JAR signature block ({@code META-INF/*.RSA}, {@code *.DSA}, {@code *.EC}; JAR File Specification, "Signed JAR
+     * File") is PKCS#7 SignedData: its URLs are its certificates' CA endpoints (OCSP, CA Issuers, CRL), which change
+     * when the signer or its timestamp authority renews a certificate. The signature findings judge the certificates;
+     * a new endpoint there is low, and intel matching still sees it.
+     */
+    static boolean isJarSignatureBlock(String path) {
+        int bang = path.lastIndexOf('!');
+        if (bang < 0) {
+            return false;
+        }
+        String entry = path.substring(bang + 1);
+        if (!entry.regionMatches(true, 0, "META-INF/", 0, 9) || entry.indexOf('/', 9) >= 0) {
+            return false;
+        }
+        String upper = entry.toUpperCase(Locale.ROOT);
+        return upper.endsWith(".RSA") || upper.endsWith(".DSA") || upper.endsWith(".EC");
     }
 
     private static List<String> fresh(List<String> values, String prefix, Set<String> known) {

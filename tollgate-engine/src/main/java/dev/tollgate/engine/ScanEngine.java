@@ -11,6 +11,7 @@ import dev.tollgate.formats.pe.PeFile;
 import dev.tollgate.model.DiffSection;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
+import dev.tollgate.model.NetworkIndicators;
 import dev.tollgate.model.PeSummary;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.Severity;
@@ -43,6 +44,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -51,6 +53,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Per file, in order: one streaming profile pass (digests, type by magic bytes, entropy, network indicators), then
  * {@link PeInspector} when the type is {@code pe}, then every configured {@link FileAnalyzer}. An analyzer that cannot
  * evaluate a file yields an {@code analysis.failed} finding (high) rather than failing the scan.
+ *
+ * <p>A container unpacked in full (no {@code archive.*} problem other than a link) reports no network indicators of
+ * its own: its members report theirs on their own paths, and the rest of its bytes are compressed streams, whose
+ * printable runs are chance ({@code ar.bg} in a jar, {@code zji44.br} in a {@code data.tar.xz}). An MSI keeps them:
+ * its tables are not unpacked as members. A container that could not be unpacked in full keeps them too, as the only
+ * view of what was not vetted.
  *
  * <p>Inputs are files and directories. Directories are walked recursively without following symbolic links: a link
  * or a special file (device, FIFO, socket) met in a walk is reported as {@code file.skipped} (info). A link named on
@@ -208,9 +216,14 @@ public final class ScanEngine {
                     Map.of("limit", IndicatorExtractor.MAX_INDICATORS)));
         }
         VetResult inside = new VetResult(List.of(), List.of());
+        NetworkIndicators indicators = profile.indicators();
         if (container.isPresent()) {
             JarVerifier.Evidence jar = new JarVerifier.Evidence();
-            inside = unpack(reportPath, content, container.get(), unpacker, depth, jar);
+            AtomicBoolean complete = new AtomicBoolean(true);
+            inside = unpack(reportPath, content, container.get(), unpacker, depth, jar, complete);
+            if (complete.get() && container.get() != ContainerType.MSI) {
+                indicators = NetworkIndicators.NONE;
+            }
             if (container.get() == ContainerType.ZIP && jar.signed()) {
                 try {
                     PeInspection inspection = jarVerifier.verify(reportPath, jar);
@@ -228,7 +241,7 @@ public final class ScanEngine {
                 container.map(ContainerType::label).orElse(profile.type()),
                 profile.entropy(),
                 signatures,
-                profile.indicators(),
+                indicators,
                 pe,
                 profile.referencedFiles());
         for (FileAnalyzer analyzer : options.analyzers()) {
@@ -253,7 +266,8 @@ public final class ScanEngine {
             ContainerType type,
             Unpacker unpacker,
             int depth,
-            JarVerifier.Evidence jar) {
+            JarVerifier.Evidence jar,
+            AtomicBoolean complete) {
         List<FileRecord> files = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         String name = reportPath.substring(Math.max(reportPath.lastIndexOf('/'), reportPath.lastIndexOf('!')) + 1);
@@ -270,6 +284,9 @@ public final class ScanEngine {
 
             @Override
             public void problem(Problem problem) {
+                if (problem.kind() != ProblemKind.LINK) {
+                    complete.set(false); // content may be missing or ambiguous: keep the container's own strings
+                }
                 findings.add(archiveFinding(reportPath, problem));
             }
         });

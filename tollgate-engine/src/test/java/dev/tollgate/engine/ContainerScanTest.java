@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -158,6 +159,56 @@ class ContainerScanTest {
         // is not opened.
         assertThat(codes(report)).containsExactly("archive.limit");
         assertThat(report.files()).hasSize(4);
+    }
+
+    // Issue 4: the compressed streams of a jar, a .tgz and a data.tar.xz gave ar.bg, 5y.hk, zji44.br as new domains.
+    @Test
+    void aContainerUnpackedInFullReportsItsMembersIndicatorsNotItsOwn(@TempDir Path dir) throws IOException {
+        byte[] text = "updates from https://cdn.orbit-update.example.com/v1/check".getBytes();
+        Path file = Files.write(dir.resolve("release.zip"), storedZip("README.txt", text));
+
+        Report report = scan(List.of(file), ScanOptions.defaults());
+
+        assertThat(record(report, "release.zip").indicators().isEmpty()).isTrue();
+        assertThat(record(report, "release.zip!README.txt").indicators().domains())
+                .containsExactly("cdn.orbit-update.example.com");
+    }
+
+    @Test
+    void aContainerNotUnpackedInFullKeepsItsOwnIndicators(@TempDir Path dir) throws IOException {
+        byte[] inner = storedZip("c2.txt", "beacon https://akamaicontainer.com/x".getBytes());
+        Path file = Files.write(dir.resolve("outer.zip"), storedZip("inner.zip", inner));
+
+        Report report = scan(
+                List.of(file),
+                ScanOptions.defaults().withLimits(Limits.defaults().withMaxDepth(1)));
+
+        assertThat(codes(report)).containsExactly("archive.limit");
+        assertThat(record(report, "outer.zip").indicators().isEmpty()).isTrue();
+        assertThat(record(report, "outer.zip!inner.zip").indicators().domains()).containsExactly("akamaicontainer.com");
+    }
+
+    private static FileRecord record(Report report, String pathSuffix) {
+        return report.files().stream()
+                .filter(f -> f.path().endsWith("/" + pathSuffix))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static byte[] storedZip(String name, byte[] content) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            ZipEntry entry = new ZipEntry(name);
+            entry.setMethod(ZipEntry.STORED);
+            entry.setSize(content.length);
+            CRC32 crc = new CRC32();
+            crc.update(content);
+            entry.setCrc(crc.getValue());
+            z.putNextEntry(entry);
+            z.write(content);
+            z.closeEntry();
+        }
+        return out.toByteArray();
     }
 
     private static byte[] zip(String name, byte[] content) throws IOException {

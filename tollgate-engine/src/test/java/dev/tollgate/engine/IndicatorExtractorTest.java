@@ -180,4 +180,99 @@ class IndicatorExtractorTest {
         assertThat(IndicatorExtractor.isIpv4("1.2.3.1000")).isFalse();
         assertThat(IndicatorExtractor.isIpv4("")).isFalse();
     }
+
+    // Issue 4: bcprov-jdk18on 1.82's META-INF/MANIFEST.MF, lines 98-99 and 140-141 as delivered (CR LF ends each).
+    @Test
+    void javaPackageNamesInAFoldedManifestAreNotDomains() {
+        NetworkIndicators found = extract(
+                "Export-Package: org.bouncycastle;version=\"1.82\",org.bouncycastle.asn1;ver",
+                " org.bouncycastle.crypto,org.bouncycastle.crypto.prng,org.bouncycastle",
+                " .math.ec\",org.bouncycastle.crypto.signers;version=\"1.82\";uses:=\"org.b",
+                " rg.bouncycastle.jce.spec,org.bouncycastle.math.ec\",org.bouncycastle.j",
+                " cajce.provider.asymmetric.ec;version=\"1.82\";uses:=\"javax.crypto,org.b",
+                "Require-Capability: osgi.ee;filter:=\"(&(osgi.ee=JavaSE)(version=1.8))\"");
+        assertThat(found.domains()).isEmpty();
+    }
+
+    // The continuation " ass" of this line is too short for the string scanner to deliver.
+    @Test
+    void manifestEntryNamesAreNotDomainsEvenWhenTheirContinuationIsMissing() {
+        NetworkIndicators found = extract(
+                "Name: META-INF/versions/9/org/bouncycastle/crypto/engines/AESEngine.cl",
+                "SHA-256-Digest: 8CsQ0gNnN0y4jqx0lOQe6u3sTMK5p0m1J0Y0w6m7q9A=");
+        assertThat(found.domains()).isEmpty();
+    }
+
+    @Test
+    void findsHostsInManifestLinesFoldedOrNot() {
+        NetworkIndicators found = extract(
+                "Bundle-Description: Checks for updates at cdn.example.com each hour, fa",
+                " lling back to the mirror at mirror.cdn-updates.net",
+                "X-Update-Endpoint: https://cdn.example.com/v1/check and backup.cdn.exam",
+                " ple.org",
+                "Import-Package: org.example.api;resolution:=optional,org.example.spi;x",
+                " -docs=\"https://docs.example.net/spi\"");
+        assertThat(found.domains())
+                .containsExactlyInAnyOrder(
+                        "cdn.example.com", "mirror.cdn-updates.net", "backup.cdn.example.org", "docs.example.net");
+        assertThat(found.urls())
+                .containsExactlyInAnyOrder("https://cdn.example.com/v1/check", "https://docs.example.net/spi");
+    }
+
+    @Test
+    void aLineStartingWithOneSpaceAfterAShortLineIsNotAContinuation() {
+        NetworkIndicators found = extract("Error: no route", " https://evil-c2.example.com/beacon");
+        assertThat(found.urls()).containsExactly("https://evil-c2.example.com/beacon");
+    }
+
+    // Issue 4: strings of META-INF/BC2048KE.DSA in bcprov-jdk18on 1.82, the DigiCert chain's AIA and CRL URIs.
+    @Test
+    void derEncodedUrlsEndBeforeTheNextElementsTag() {
+        NetworkIndicators found = extract(
+                "http://ocsp.digicert.com0]",
+                "http://ocsp.digicert.com0A",
+                "Qhttp://cacerts.digicert.com/DigiCertTrustedG4TimeStampingRSA4096SHA2562025CA1.crt0_",
+                "5http://cacerts.digicert.com/DigiCertTrustedRootG4.crt0C",
+                "2http://crl3.digicert.com/DigiCertTrustedRootG4.crl0 ");
+        assertThat(found.urls())
+                .containsExactlyInAnyOrder(
+                        "http://ocsp.digicert.com",
+                        "http://cacerts.digicert.com/DigiCertTrustedG4TimeStampingRSA4096SHA2562025CA1.crt",
+                        "http://cacerts.digicert.com/DigiCertTrustedRootG4.crt",
+                        "http://crl3.digicert.com/DigiCertTrustedRootG4.crl");
+        assertThat(found.domains())
+                .containsExactlyInAnyOrder("ocsp.digicert.com", "cacerts.digicert.com", "crl3.digicert.com");
+    }
+
+    // C2 domains of the 3CX payload (shared/data/3cx-indicators.tsv), written as DER would write them.
+    @Test
+    void findsA3cxC2HostInDerEncoding() {
+        NetworkIndicators found = extract(
+                "http://akamaicontainer.com0", "(https://msedgepackageinfo.com/icon13.ico0", "azuredeploystore.com0");
+        assertThat(found.urls())
+                .containsExactlyInAnyOrder("http://akamaicontainer.com", "https://msedgepackageinfo.com/icon13.ico");
+        assertThat(found.domains())
+                .containsExactlyInAnyOrder("akamaicontainer.com", "msedgepackageinfo.com", "azuredeploystore.com");
+    }
+
+    @Test
+    void urlsThatReallyEndInADigitKeepIt() {
+        NetworkIndicators found = extract("see https://example.com/v10 and http://mirror1.example.net/pub/1.0");
+        assertThat(found.urls())
+                .containsExactlyInAnyOrder("https://example.com/v10", "http://mirror1.example.net/pub/1.0");
+    }
+
+    // Issue 4: printable runs of the compressed streams in bcprov 1.82's jar, @esbuild/win32-x64 0.24.1's tarball and
+    // libreoffice-core's data.tar.xz; Go symbol names in esbuild.exe.
+    @Test
+    void shortNamesFromBinaryNoiseAreNotDomains() {
+        NetworkIndicators found = extract("/;ar.bg", "siy.sy", "lq.tr", "5y.hk", "rj.sj", "z-g.eu", "tog.qa", "os.mu");
+        assertThat(found.domains()).isEmpty();
+    }
+
+    @Test
+    void shortNamesInUrlsAndMailAddressesAndLongerBareNamesAreStillDomains() {
+        NetworkIndicators found = extract("https://ya.ru/", "contact ops@web.de", "relay mail.ru", "cdn.gov.ua");
+        assertThat(found.domains()).containsExactlyInAnyOrder("ya.ru", "web.de", "mail.ru", "cdn.gov.ua");
+    }
 }

@@ -196,6 +196,32 @@ class ReleaseDiffTest {
                 .containsEntry("urls", List.of());
     }
 
+    // Issue 4: bcprov-jdk18on 1.82 was timestamped through a new DigiCert TSA intermediate.
+    @Test
+    void newCertificateEndpointsInAJarSignatureBlockAreLow() {
+        String crt = "http://cacerts.digicert.com/DigiCertTrustedG4TimeStampingRSA4096SHA2562025CA1.crt";
+        FileRecord block1 = withIndicators(
+                file("bcprov-1.81.jar!META-INF/BC2048KE.DSA", 'a', 100),
+                new NetworkIndicators(List.of(), List.of("cacerts.digicert.com"), List.of()));
+        FileRecord block2 = withIndicators(
+                file("bcprov-1.82.jar!META-INF/BC2048KE.DSA", 'b', 100),
+                new NetworkIndicators(List.of(crt), List.of("cacerts.digicert.com"), List.of()));
+        FileRecord classFile = withIndicators(
+                file("bcprov-1.82.jar!META-INF/versions/9/Foo.DSA", 'c', 100),
+                new NetworkIndicators(List.of("https://evil.example.net/x"), List.of(), List.of()));
+
+        ReleaseDiff diff = ReleaseDiff.compare(
+                report(block1), List.of("bcprov-1.81.jar"), report(block2, classFile), List.of("bcprov-1.82.jar"));
+
+        assertThat(diff.findings())
+                .filteredOn(f -> f.code().equals("diff.new-network-indicator"))
+                .extracting(Finding::path, Finding::severity)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("bcprov-1.82.jar!META-INF/BC2048KE.DSA", Severity.LOW),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "bcprov-1.82.jar!META-INF/versions/9/Foo.DSA", Severity.MEDIUM));
+    }
+
     @Test
     void flagsNewExecutableSectionAndEntropyJump() {
         PeSummary a = new PeSummary(
