@@ -45,10 +45,11 @@ import java.util.regex.Pattern;
  *   archive.*: high
  * block: [critical]        # optional, default [critical]
  * hold: [high]             # optional, default [high]; a severity cannot both block and hold
- * signers:                 # optional: who must sign which files (pin by SHA-256 thumbprint or by issuer name)
+ * signers:                 # optional: who must sign which files (any one of the three kinds satisfies a pin)
  *   - files: "*.dll"       # a glob; without "/" it matches the file name anywhere
- *     thumbprints: [3f0a...64 hex digits]
- *     issuers: ["CN=Orbit Code Signing CA, O=Orbit"]
+ *     thumbprints: [3f0a...64 hex digits]             # the signing certificate's SHA-256
+ *     issuers: ["CN=Orbit Code Signing CA, O=Orbit"]  # its issuer's name, in a chain to a trust anchor
+ *     roots: [9a2c...64 hex digits]                   # the SHA-256 of the trust anchor its chain ends in
  * allow:                   # optional: accepted risks, lowered to info until they expire
  *   - code: pe.overlay     # a code or a family such as archive.*
  *     files: setup.exe
@@ -203,7 +204,7 @@ public final class Policy {
         List<SignerPin> pins = new ArrayList<>();
         for (JsonNode entry : listOfMappings(node, "signers", source)) {
             String at = "signers[" + pins.size() + "]";
-            requireOnly(entry, Set.of("files", "thumbprints", "issuers"), source, at);
+            requireOnly(entry, Set.of("files", "thumbprints", "issuers", "roots"), source, at);
             try {
                 FileGlob files = FileGlob.parse(text(entry, "files", source, at));
                 Set<String> thumbprints = new java.util.HashSet<>();
@@ -214,7 +215,11 @@ public final class Policy {
                 for (String dn : texts(entry, "issuers", source, at)) {
                     issuers.add(new javax.security.auth.x500.X500Principal(dn));
                 }
-                pins.add(new SignerPin(files, thumbprints, issuers));
+                Set<String> roots = new java.util.HashSet<>();
+                for (String t : texts(entry, "roots", source, at)) {
+                    roots.add(SignerPin.normaliseThumbprint(t));
+                }
+                pins.add(new SignerPin(files, thumbprints, issuers, roots));
             } catch (IllegalArgumentException e) {
                 throw new PolicyException(source + ": " + at + ": " + e.getMessage());
             }

@@ -14,18 +14,28 @@ import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * A policy's expectation of who signs some files: a file matching {@link #files} must carry a cryptographically sound
- * signature (valid, or untrusted only for want of a trust anchor) whose certificate has one of the pinned SHA-256
- * thumbprints, or was issued by one of the pinned issuer names. A lookalike certificate with the vendor's subject name
- * but another key or CA fails the pin. Violations are {@code policy.unexpected-signer} findings (high).
+ * A policy's expectation of who signs some files: a file matching {@link #files} must carry a signature that satisfies
+ * one of the pin's three kinds of evidence:
+ *
+ * <ul>
+ *   <li>a signing certificate with one of the pinned SHA-256 {@link #thumbprints}: the key itself is pinned, so a
+ *       cryptographically sound signature (valid, or untrusted only for want of a trust anchor) is enough;
+ *   <li>a signing certificate issued by one of the pinned {@link #issuers} names, in a signature that chains to a
+ *       trust anchor: a name alone proves nothing, since anyone can make a CA with the vendor's CA's name;
+ *   <li>a chain to one of the pinned {@link #roots} (SHA-256 thumbprints of trust anchors), in a valid signature.
+ * </ul>
+ *
+ * A lookalike certificate with the vendor's subject name but another key or CA fails the pin. Violations are
+ * {@code policy.unexpected-signer} findings (high).
  */
-record SignerPin(FileGlob files, Set<String> thumbprints, List<X500Principal> issuers) {
+record SignerPin(FileGlob files, Set<String> thumbprints, List<X500Principal> issuers, Set<String> roots) {
 
     SignerPin {
         thumbprints = Set.copyOf(thumbprints);
         issuers = List.copyOf(issuers);
-        if (thumbprints.isEmpty() && issuers.isEmpty()) {
-            throw new IllegalArgumentException("a signer pin needs thumbprints or issuers");
+        roots = Set.copyOf(roots);
+        if (thumbprints.isEmpty() && issuers.isEmpty() && roots.isEmpty()) {
+            throw new IllegalArgumentException("a signer pin needs thumbprints, issuers or roots");
         }
     }
 
@@ -43,8 +53,11 @@ record SignerPin(FileGlob files, Set<String> thumbprints, List<X500Principal> is
             return Optional.empty();
         }
         for (SignatureInfo s : file.signatures()) {
-            boolean sound = s.status() == SignatureStatus.VALID || s.status() == SignatureStatus.UNTRUSTED;
-            if (sound && (thumbprints.contains(s.thumbprintSha256()) || issuedByPinned(s.issuer()))) {
+            boolean valid = s.status() == SignatureStatus.VALID;
+            boolean sound = valid || s.status() == SignatureStatus.UNTRUSTED;
+            if ((sound && thumbprints.contains(s.thumbprintSha256()))
+                    || (valid && issuedByPinned(s.issuer()))
+                    || (valid && roots.contains(s.rootThumbprintSha256()))) {
                 return Optional.empty();
             }
         }
@@ -53,11 +66,14 @@ record SignerPin(FileGlob files, Set<String> thumbprints, List<X500Principal> is
         evidence.put("expectedThumbprints", thumbprints.stream().sorted().toList());
         evidence.put(
                 "expectedIssuers", issuers.stream().map(X500Principal::getName).toList());
+        evidence.put("expectedRoots", roots.stream().sorted().toList());
         evidence.put(
                 "actualSigners",
                 file.signatures().stream()
                         .map(s -> s.signer() + " (issuer " + s.issuer() + ", "
-                                + s.status().label() + ", sha256 " + s.thumbprintSha256() + ")")
+                                + s.status().label() + ", sha256 " + s.thumbprintSha256()
+                                + (s.rootThumbprintSha256().isEmpty() ? "" : ", root " + s.rootThumbprintSha256())
+                                + ")")
                         .toList());
         String message = file.signatures().isEmpty()
                 ? "policy expects a signature by a pinned signer (" + files.pattern() + "), but the file is unsigned"

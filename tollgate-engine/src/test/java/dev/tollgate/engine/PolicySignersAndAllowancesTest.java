@@ -59,6 +59,44 @@ class PolicySignersAndAllowancesTest {
     }
 
     @Test
+    void anIssuerNameCountsOnlyInAChainToATrustAnchor() throws Exception {
+        Policy policy = Policy.parse(PINS, "pins.yaml");
+        // Anyone can make a CA named like the vendor's: unchained, the name proves nothing.
+        FileRecord lookalike = dll(
+                "rel/b.dll",
+                signature(
+                        "ef".repeat(32),
+                        "CN=Tollgate Test Code Signing CA,O=Tollgate Test",
+                        SignatureStatus.UNTRUSTED,
+                        ""));
+
+        assertThat(policy.decide(List.of(lookalike), List.of()).findings())
+                .extracting(Finding::code)
+                .containsExactly("policy.unexpected-signer");
+    }
+
+    @Test
+    void aRootPinNeedsAValidChainToThatRoot() throws Exception {
+        String root = "9a".repeat(32);
+        Policy policy = Policy.parse("""
+                signers:
+                  - files: "*.dll"
+                    roots: ["%s"]
+                """.formatted(root), "roots.yaml");
+        FileRecord chained = dll("rel/a.dll", signature("01".repeat(32), "CN=Any CA", SignatureStatus.VALID, root));
+        FileRecord otherRoot =
+                dll("rel/b.dll", signature("01".repeat(32), "CN=Any CA", SignatureStatus.VALID, "9b".repeat(32)));
+        FileRecord unchained = dll("rel/c.dll", signature("01".repeat(32), "CN=Any CA", SignatureStatus.UNTRUSTED, ""));
+
+        Policy.Decision d = policy.decide(List.of(chained, otherRoot, unchained), List.of());
+
+        assertThat(d.findings()).extracting(Finding::path).containsExactly("rel/b.dll", "rel/c.dll");
+        assertThat(d.findings().getFirst().evidence()).containsEntry("expectedRoots", List.of(root));
+        assertThat(d.findings().getFirst().evidence().get("actualSigners").toString())
+                .contains("root " + "9b".repeat(32));
+    }
+
+    @Test
     void anUnsignedOrTamperedFileFailsThePin() throws Exception {
         Policy policy = Policy.parse(PINS, "pins.yaml");
         FileRecord unsigned = dll("rel/a.dll");
@@ -111,7 +149,9 @@ class PolicySignersAndAllowancesTest {
     @Test
     void rejectsMalformedPinsAndAllowancesNamingTheEntry() {
         assertThatThrownBy(() -> Policy.parse("signers:\n  - files: '*.dll'\n", "p.yaml"))
-                .hasMessage("p.yaml: signers[0]: a signer pin needs thumbprints or issuers");
+                .hasMessage("p.yaml: signers[0]: a signer pin needs thumbprints, issuers or roots");
+        assertThatThrownBy(() -> Policy.parse("signers:\n  - files: '*.dll'\n    roots: [xyz]\n", "p.yaml"))
+                .hasMessageContaining("p.yaml: signers[0]: 'xyz' is not a SHA-256 thumbprint");
         assertThatThrownBy(() -> Policy.parse("signers:\n  - files: '*.dll'\n    thumbprints: [abc]\n", "p.yaml"))
                 .hasMessageContaining("p.yaml: signers[0]: 'abc' is not a SHA-256 thumbprint");
         assertThatThrownBy(() -> Policy.parse("signers:\n  - files: '*.dll'\n    issuers: ['not a dn']\n", "p.yaml"))
@@ -141,9 +181,13 @@ class PolicySignersAndAllowancesTest {
     }
 
     private static SignatureInfo signature(String thumbprint, String issuer) {
+        return signature(thumbprint, issuer, SignatureStatus.VALID, "");
+    }
+
+    private static SignatureInfo signature(String thumbprint, String issuer, SignatureStatus status, String root) {
         return new SignatureInfo(
                 "authenticode",
-                SignatureStatus.VALID,
+                status,
                 "CN=Orbit Telecom Ltd,O=Orbit Telecom Ltd",
                 issuer,
                 "01",
@@ -152,6 +196,8 @@ class PolicySignersAndAllowancesTest {
                 Optional.empty(),
                 Optional.empty(),
                 0,
-                List.of());
+                List.of(),
+                "",
+                root);
     }
 }
