@@ -74,6 +74,7 @@ final class LzxDecoder implements BlockDecoder {
     private boolean headerRead;
     private int translationSize;
     private int blockType;
+    private int blockSize;
     private int blockRemaining;
     private boolean padPending;
     private int r0 = 1;
@@ -133,7 +134,8 @@ final class LzxDecoder implements BlockDecoder {
             int run = Math.min(blockRemaining, frameLeft);
             if (blockType == UNCOMPRESSED) {
                 copyStored(run);
-                if (run == blockRemaining && (blockRemaining & 1) != 0) {
+                // the pad follows an odd block size, whatever part of the block this frame holds
+                if (run == blockRemaining && (blockSize & 1) != 0) {
                     padPending = true;
                 }
             } else {
@@ -181,6 +183,7 @@ final class LzxDecoder implements BlockDecoder {
             default -> throw new FormatException(at, "LZX block type " + type + " is not 1, 2 or 3");
         }
         blockType = type;
+        blockSize = size;
         blockRemaining = size;
     }
 
