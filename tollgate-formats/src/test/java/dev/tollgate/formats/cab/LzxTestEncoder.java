@@ -151,6 +151,30 @@ final class LzxTestEncoder {
         return b.array();
     }
 
+    /**
+     * Writes a fixture cabinet: {@code OUT.cab WINDOW_BITS TRANSLATION_SIZE PLAN NAME=FILE...}, PLAN being one letter
+     * per block (V verbatim, A aligned, U uncompressed), the input split evenly. Used by
+     * {@code fixtures/archive/make-lzx.sh}.
+     */
+    public static void main(String[] args) throws java.io.IOException {
+        int windowBits = Integer.parseInt(args[1]);
+        int translationSize = Integer.parseInt(args[2]);
+        List<CabEntry> files = new ArrayList<>();
+        int total = 0;
+        for (int i = 4; i < args.length; i++) {
+            String[] nameAndFile = args[i].split("=", 2);
+            byte[] content = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(nameAndFile[1]));
+            files.add(new CabEntry(nameAndFile[0], content));
+            total += content.length;
+        }
+        String kinds = args[3];
+        int each = total / kinds.length() + 1;
+        List<Block> plan = kinds.chars()
+                .mapToObj(c -> new Block(c == 'V' ? Kind.VERBATIM : c == 'A' ? Kind.ALIGNED : Kind.UNCOMPRESSED, each))
+                .toList();
+        java.nio.file.Files.write(java.nio.file.Path.of(args[0]), cabinet(files, windowBits, translationSize, plan));
+    }
+
     // --- encoding ---
 
     private List<Frame> run(byte[] original, List<Block> plan, boolean translate) {
