@@ -3,7 +3,7 @@
 # aligned blocks), then decodes it six times with LzxDecoder and prints MB/s of output per CPU second and per wall
 # second (the first two rounds warm the JIT). Compare: cabextract (libmspack) on the same cabinet is printed too.
 #
-#   bench/lzx-decode.sh [FILE [MIB]]     default: the JDK's lib/modules, first 64 MiB
+#   bench/lzx-decode.sh [FILE [MIB]]     default: the JDK's lib/modules, first 16 MiB
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 JAVA_HOME=$("$root/bin/find-jdk") || exit 1

@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Measures LZX decode throughput (MB of output per CPU second of the decoding thread). Run by {@code
  * bench/lzx-decode.sh}; not a test, so that no unit test depends on machine speed. Input: the files given as
- * arguments (default: the JDK's lib/modules, a realistic mix of code and data), truncated to 64 MiB, encoded once by
+ * arguments (default: the JDK's lib/modules, a realistic mix of code and data), truncated to 16 MiB, encoded once by
  * {@link LzxTestEncoder} with a 2 MiB window and E8 translation, then decoded repeatedly.
  */
 public final class LzxDecodeBenchmark {
@@ -23,14 +23,18 @@ public final class LzxDecodeBenchmark {
 
     public static void main(String[] args) throws IOException, FormatException {
         Path input = args.length > 0 ? Path.of(args[0]) : Path.of(System.getProperty("java.home"), "lib", "modules");
-        int limit = args.length > 1 ? Integer.parseInt(args[1]) << 20 : 64 << 20;
+        int limit = args.length > 1 ? Integer.parseInt(args[1]) << 20 : 16 << 20;
         byte[] data;
         try (var in = Files.newInputStream(input)) {
             data = in.readNBytes(limit);
         }
         long encodeStart = System.nanoTime();
-        List<Frame> frames = LzxTestEncoder.encode(
-                data, 21, 12_000_000, List.of(new Block(Kind.VERBATIM, 1 << 20), new Block(Kind.ALIGNED, 1 << 30)));
+        // blocks of 1 MiB (a block's size field has 24 bits), alternately verbatim and aligned
+        List<Block> plan = new java.util.ArrayList<>();
+        for (int i = 0; i <= data.length >> 20; i++) {
+            plan.add(new Block(i % 2 == 0 ? Kind.VERBATIM : Kind.ALIGNED, 1 << 20));
+        }
+        List<Frame> frames = LzxTestEncoder.encode(data, 21, 12_000_000, plan);
         long compressed = frames.stream().mapToLong(f -> f.data().length).sum();
         System.out.printf(
                 "input %s: %,d bytes, LZX %,d bytes (%.1f%%), encoded in %d ms%n",

@@ -196,6 +196,9 @@ final class LzxTestEncoder {
         for (int bi = 0; bi < plan.size() && p < data.length; bi++) {
             Block block = plan.get(bi);
             int length = bi == plan.size() - 1 ? data.length - p : Math.min(block.length(), data.length - p);
+            if (length >= 1 << 24) {
+                throw new IllegalArgumentException("an LZX block holds less than 16 MiB, not " + length);
+            }
             int end = p + length;
             out.cutIfAt(p);
             if (padPending) {
