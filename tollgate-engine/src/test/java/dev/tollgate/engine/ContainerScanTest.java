@@ -51,6 +51,35 @@ class ContainerScanTest {
     }
 
     @Test
+    void vetsTheFilesOfAnLzxCabinet() throws IOException {
+        Report report = scan("lzx.cab");
+
+        String dll = FIXTURES.resolve("lzx.cab").normalize() + "!hello.dll";
+        assertThat(codes(report)).noneMatch(c -> c.startsWith("archive."));
+        FileRecord inner = report.files().stream()
+                .filter(f -> f.path().equals(dll))
+                .findFirst()
+                .orElseThrow();
+        assertThat(inner.type()).isEqualTo("pe");
+        assertThat(inner.hashes().sha256()).isEqualTo(sha256(Files.readAllBytes(FIXTURES.resolve("hello.dll"))));
+        assertThat(inner.signatures()).singleElement().satisfies(s -> assertThat(s.status())
+                .isEqualTo(SignatureStatus.VALID));
+        assertThat(report.files())
+                .extracting(FileRecord::path)
+                .contains(FIXTURES.resolve("lzx.cab").normalize() + "!readme.txt");
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void allowsACleanSignedMsiWithATrustedRootAndListsItsCustomAction() throws IOException {
         Report report = scan("signed.msi");
 

@@ -10,9 +10,8 @@ import java.util.List;
 
 /**
  * A Microsoft cabinet ([MS-CAB] "Cabinet File Format"): the CFHEADER (2.1), its CFFOLDER records (2.2), CFFILE
- * records (2.3) and, per folder, a chain of CFDATA blocks (2.4), stored or compressed with MSZIP. LZX and Quantum
- * folders are listed but not decoded. Every count and
- * offset is checked against the file before use.
+ * records (2.3) and, per folder, a chain of CFDATA blocks (2.4), stored or compressed with MSZIP or LZX. Quantum
+ * folders are listed but not decoded. Every count and offset is checked against the file before use.
  */
 public final class CabFile {
 
@@ -136,14 +135,15 @@ public final class CabFile {
      * The uncompressed stream of {@code folder}: its CFDATA blocks decoded one by one, each block's checksum checked.
      * Read errors are {@link java.io.IOException}s whose cause is a {@link FormatException} naming the block.
      *
-     * @throws FormatException for a compression type this reader does not implement (LZX, Quantum); see
-     *     {@link #supports(int)}
+     * @throws FormatException for a compression type this reader does not implement (Quantum; see
+     *     {@link #supports(int)}), or an LZX window size outside 2^15 to 2^21
      */
     public InputStream open(Folder folder) throws FormatException {
         BlockDecoder decoder =
                 switch (folder.compression()) {
                     case NONE -> BlockDecoder.stored();
                     case MSZIP -> new MsZipDecoder();
+                    case LZX -> LzxDecoder.forWindow(folder.window(), folder.firstBlock());
                     default ->
                         throw new FormatException(
                                 folder.firstBlock(),
@@ -155,7 +155,7 @@ public final class CabFile {
 
     /** True when {@link #open(Folder)} decodes folders compressed with {@code compression}. */
     public static boolean supports(int compression) {
-        return compression == NONE || compression == MSZIP;
+        return compression == NONE || compression == MSZIP || compression == LZX;
     }
 
     /** A name for a compression type, for messages. */

@@ -116,6 +116,31 @@ class UnpackerTest {
     }
 
     @Test
+    void readsLzxCabinets() throws IOException {
+        Collected c = Collected.unpack("lzx.cab");
+
+        assertThat(c.problems).isEmpty();
+        assertThat(c.files).containsOnlyKeys("hello.dll", "readme.txt");
+        assertThat(c.files.get("hello.dll")).isEqualTo(Collected.fixture("hello.dll"));
+        assertThat(new String(c.files.get("readme.txt"))).isEqualTo("readme for the lzx cab\n");
+    }
+
+    @Test
+    void reportsACorruptLzxCabinetAsTruncatedNotAsAnError() throws IOException {
+        byte[] cab = Collected.fixture("lzx.cab");
+        int dataAt = java.nio.ByteBuffer.wrap(cab)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .getInt(36); // coffCabStart
+        java.util.Arrays.fill(cab, dataAt, dataAt + 4, (byte) 0); // no checksum, so the decoder sees the damage
+        for (int i = dataAt + 8 + 40; i < dataAt + 8 + 400; i++) {
+            cab[i] = (byte) (i * 31);
+        }
+        Collected c = Collected.unpack("lzx.cab", cab, Limits.defaults());
+
+        assertThat(c.problems).isNotEmpty().allSatisfy(p -> assertThat(p.kind()).isEqualTo(ProblemKind.TRUNCATED));
+    }
+
+    @Test
     void namesMsiFilesByTheirInstallPath() throws IOException {
         Collected c = Collected.unpack("signed.msi");
 
