@@ -6,6 +6,7 @@ import dev.tollgate.formats.archive.Entry;
 import dev.tollgate.formats.archive.EntryVisitor;
 import dev.tollgate.formats.archive.Problem;
 import dev.tollgate.formats.archive.ProblemKind;
+import dev.tollgate.formats.archive.SpoolMemory;
 import dev.tollgate.formats.archive.Unpacker;
 import dev.tollgate.model.DiffSection;
 import dev.tollgate.model.FileRecord;
@@ -68,9 +69,12 @@ public final class ScanEngine {
     private final PeInspector peInspector;
     private final MsiInspector msiInspector;
     private final JarVerifier jarVerifier;
+    private final SpoolMemory spoolMemory;
 
     private ScanEngine(ScanOptions options) {
         this.options = options;
+        // One heap allowance for unpacked entries across every file vetted at once; larger entries go to disk.
+        this.spoolMemory = SpoolMemory.of(SpoolMemory.DEFAULT_CAPACITY);
         this.peInspector = new PeInspector(options.trust());
         this.msiInspector = new MsiInspector(options.trust());
         this.jarVerifier = new JarVerifier(options.trust(), java.time.Clock.systemUTC());
@@ -161,7 +165,7 @@ public final class ScanEngine {
     public VetResult vet(String reportPath, ByteView content) {
         Objects.requireNonNull(reportPath, "reportPath");
         Objects.requireNonNull(content, "content");
-        try (Unpacker unpacker = Unpacker.create(options.limits(), content.size())) {
+        try (Unpacker unpacker = Unpacker.create(options.limits(), content.size(), spoolMemory)) {
             return vet(reportPath, content, unpacker, 0);
         }
     }
