@@ -8,9 +8,11 @@ import dev.tollgate.formats.archive.Problem;
 import dev.tollgate.formats.archive.ProblemKind;
 import dev.tollgate.formats.archive.SpoolMemory;
 import dev.tollgate.formats.archive.Unpacker;
+import dev.tollgate.formats.asar.NpmPackage;
 import dev.tollgate.model.DiffSection;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
+import dev.tollgate.model.NpmPackageRecord;
 import dev.tollgate.model.PeSummary;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.Severity;
@@ -210,9 +212,10 @@ public final class ScanEngine {
                     Map.of("limit", IndicatorExtractor.MAX_INDICATORS)));
         }
         VetResult inside = new VetResult(List.of(), List.of());
+        List<NpmPackageRecord> npmPackages = new ArrayList<>();
         if (container.isPresent()) {
             JarVerifier.Evidence jar = new JarVerifier.Evidence();
-            inside = unpack(reportPath, content, container.get(), unpacker, depth, jar);
+            inside = unpack(reportPath, content, container.get(), unpacker, depth, jar, npmPackages);
             if (container.get() == ContainerType.ZIP && jar.signed()) {
                 try {
                     PeInspection inspection = jarVerifier.verify(reportPath, jar);
@@ -232,7 +235,8 @@ public final class ScanEngine {
                 signatures,
                 profile.indicators(),
                 pe,
-                profile.referencedFiles());
+                profile.referencedFiles(),
+                npmPackages);
         for (FileAnalyzer analyzer : options.analyzers()) {
             try {
                 findings.addAll(analyzer.analyze(record, content));
@@ -247,7 +251,8 @@ public final class ScanEngine {
 
     /**
      * Vets every file inside a container as {@code outer!inner}; unpacking problems become {@code archive.*} findings
-     * on the container (high for bombs and path traversal, else medium) and the walk goes on.
+     * on the container (high for bombs and path traversal, else medium) and the walk goes on. The npm packages whose
+     * {@code package.json} the container holds directly are added to {@code npmPackages}.
      */
     private VetResult unpack(
             String reportPath,
@@ -255,14 +260,20 @@ public final class ScanEngine {
             ContainerType type,
             Unpacker unpacker,
             int depth,
-            JarVerifier.Evidence jar) {
+            JarVerifier.Evidence jar,
+            List<NpmPackageRecord> npmPackages) {
         List<FileRecord> files = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         String name = reportPath.substring(Math.max(reportPath.lastIndexOf('/'), reportPath.lastIndexOf('!')) + 1);
         unpacker.unpack(name, content, type, depth, new EntryVisitor() {
             @Override
             public void file(Entry entry, ByteView inner) {
-                VetResult result = vet(reportPath + "!" + entry.path(), inner, unpacker, depth + 1);
+                String innerPath = reportPath + "!" + entry.path();
+                if (NpmPackage.isPackageManifest(entry.path(), type == ContainerType.ASAR)) {
+                    NpmPackage.read(innerPath, inner)
+                            .ifPresent(p -> npmPackages.add(new NpmPackageRecord(p.name(), p.version(), p.path())));
+                }
+                VetResult result = vet(innerPath, inner, unpacker, depth + 1);
                 files.addAll(result.files());
                 findings.addAll(result.findings());
                 if (type == ContainerType.ZIP && !result.files().isEmpty()) {
