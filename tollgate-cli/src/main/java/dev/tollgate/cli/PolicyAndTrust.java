@@ -4,6 +4,7 @@ import dev.tollgate.engine.Policy;
 import dev.tollgate.engine.PolicyException;
 import dev.tollgate.engine.ScanOptions;
 import dev.tollgate.engine.TrustAnchors;
+import dev.tollgate.formats.archive.Limits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,12 +15,34 @@ import java.util.function.Function;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The options every vetting command shares, turned into {@link ScanOptions}: {@code --threads}, {@code --policy} and
- * {@code --trust} (with the JDK's roots and the configured trust store). Each problem is a usage error naming the file.
+ * The options every vetting command shares, turned into {@link ScanOptions}: {@code --threads}, {@code --policy} (with
+ * its unpacking limits) and {@code --trust} (with the JDK's roots and the configured trust store). Each problem is a usage error naming the file.
  */
 final class PolicyAndTrust {
 
     private PolicyAndTrust() {}
+
+    /**
+     * Applies {@code --limit NAME=VALUE} settings in order, over the defaults and the policy's {@code limits}: the
+     * command line is the more specific choice, so it wins.
+     */
+    static ScanOptions applyLimits(
+            ScanOptions options, List<String> settings, Function<String, ParameterException> usage) {
+        Limits limits = options.limits();
+        for (String setting : settings) {
+            int eq = setting.indexOf('=');
+            if (eq <= 0) {
+                throw usage.apply("--limit " + setting + ": expected NAME=VALUE, e.g. --limit maxDepth=12 (names: "
+                        + String.join(", ", Limits.NAMES) + ")");
+            }
+            try {
+                limits = limits.with(setting.substring(0, eq).strip(), setting.substring(eq + 1));
+            } catch (IllegalArgumentException e) {
+                throw usage.apply("--limit " + Terminal.oneLine(e.getMessage()));
+            }
+        }
+        return options.withLimits(limits);
+    }
 
     static ScanOptions apply(
             ScanOptions options,
@@ -36,7 +59,8 @@ final class PolicyAndTrust {
             result = result.withThreads(n);
         }
         try {
-            result = result.withPolicy(policy.isEmpty() ? Policy.defaults() : Policy.load(policy.get()));
+            Policy loaded = policy.isEmpty() ? Policy.defaults() : Policy.load(policy.get());
+            result = result.withPolicy(loaded).withLimits(loaded.limits(result.limits()));
         } catch (PolicyException e) {
             throw usage.apply(e.getMessage());
         }

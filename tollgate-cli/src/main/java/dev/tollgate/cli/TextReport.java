@@ -2,6 +2,7 @@ package dev.tollgate.cli;
 
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
+import dev.tollgate.model.NpmPackageRecord;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureInfo;
@@ -9,6 +10,7 @@ import dev.tollgate.model.SignatureStatus;
 import dev.tollgate.model.Verdict;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -111,7 +113,41 @@ final class TextReport {
                 b.append("      ").append(paint(DIM, "not signed")).append('\n');
             }
         }
+        appendNpmPackages(report, b);
         out.write(b.toString());
+    }
+
+    /** The npm packages found in containers, one a line with the package.json that names it; none: no section. */
+    private static void appendNpmPackages(Report report, StringBuilder b) {
+        List<NpmPackageRecord> all =
+                report.files().stream().flatMap(f -> f.npmPackages().stream()).toList();
+        if (all.isEmpty()) {
+            return;
+        }
+        long containers =
+                report.files().stream().filter(f -> !f.npmPackages().isEmpty()).count();
+        b.append('\n')
+                .append("npm packages (")
+                .append(all.size())
+                .append(" in ")
+                .append(count(containers, "container"))
+                .append(")\n");
+        int listed = 0;
+        for (NpmPackageRecord p : all) {
+            if (listed++ == MAX_FILES_LISTED) {
+                b.append("  ... and ")
+                        .append(all.size() - MAX_FILES_LISTED)
+                        .append(" more (--format json lists them all)\n");
+                break;
+            }
+            b.append("  ")
+                    .append(Terminal.oneLine(p.name()))
+                    .append(' ')
+                    .append(Terminal.oneLine(p.version()))
+                    .append("  ")
+                    .append(Terminal.oneLine(p.path()))
+                    .append('\n');
+        }
     }
 
     private static String headline(Report report) {

@@ -60,6 +60,14 @@ abstract class VettingCommand implements Callable<Integer> {
             description = "Write the report to FILE (atomically) instead of stdout.")
     private Path output;
 
+    @Option(
+            names = "--limit",
+            paramLabel = "NAME=VALUE",
+            description = "Set an unpacking limit (repeatable): maxTotalBytes, maxEntryBytes, maxRatio, "
+                    + "bombMinimumBytes, maxEntries, maxDepth, maxNameLength, memoryThreshold. Byte counts take "
+                    + "KiB, MiB, GiB or TiB. Overrides the policy's limits.")
+    private List<String> limits = new ArrayList<>();
+
     @Mixin
     private YaraOptions yara = new YaraOptions();
 
@@ -116,6 +124,7 @@ abstract class VettingCommand implements Callable<Integer> {
         }
         options = PolicyAndTrust.apply(
                 options, Optional.ofNullable(threads), Optional.ofNullable(policy), trust, this::usage);
+        options = PolicyAndTrust.applyLimits(options, limits, this::usage);
 
         List<FileAnalyzer> analyzers = new ArrayList<>(intel.analyzers(terminal.err(), spec));
         yara.analyzer(spec.commandLine(), terminal.err()).ifPresent(analyzers::add);

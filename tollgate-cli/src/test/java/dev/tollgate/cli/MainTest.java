@@ -363,4 +363,100 @@ class MainTest {
         assertOneCleanErrorLine(run);
         assertThat(run.err()).contains(missing + ": no such file");
     }
+
+    @Test
+    void limitOptionSetsAnUnpackingLimit() throws IOException {
+        Path deb = Path.of("..", "fixtures", "archive", "sample.deb");
+
+        Run run = run("scan", "--format", "json", "--limit", "maxDepth=1", deb.toString());
+
+        JsonNode limit = null;
+        for (JsonNode f : run.json().path("findings")) {
+            if (f.path("code").asText().equals("archive.limit")) {
+                limit = f;
+            }
+        }
+        assertThat(limit).as(run.out()).isNotNull();
+        assertThat(limit.path("evidence").path("limit").asText()).isEqualTo("maxDepth");
+        assertThat(limit.path("evidence").path("value").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void limitOnTheCommandLineOverridesThePolicysLimits() throws IOException {
+        Path policy = write("limits.yaml", "limits:\n  maxDepth: 1\n");
+        Path deb = Path.of("..", "fixtures", "archive", "sample.deb");
+
+        Run policyOnly = run("scan", "--format", "json", "--policy", policy.toString(), deb.toString());
+        Run overridden =
+                run("scan", "--format", "json", "--policy", policy.toString(), "--limit", "maxDepth=8", deb.toString());
+
+        assertThat(policyOnly.out()).contains("archive.limit");
+        assertThat(overridden.out()).doesNotContain("archive.limit");
+        assertThat(overridden.json().path("files").size())
+                .isGreaterThan(policyOnly.json().path("files").size());
+    }
+
+    @Test
+    void badLimitIsAUsageErrorNamingTheLimitAndTheValue() throws IOException {
+        Path a = write("a.txt", "a");
+        String[][] cases = {
+            {"maxDepth=0", "--limit maxDepth=0: must be between 1 and 64"},
+            {"maxDepth", "--limit maxDepth: expected NAME=VALUE"},
+            {"=3", "--limit =3: expected NAME=VALUE"},
+            {"depth=3", "--limit unknown limit 'depth' (expected one of maxTotalBytes"},
+            {"maxTotalBytes=8GB", "--limit maxTotalBytes=8GB: not a whole number of bytes"},
+            {"maxEntries=99999999999999999999999", "--limit maxEntries=99999999999999999999999: not a whole number"},
+        };
+        for (String[] c : cases) {
+            Run run = run("scan", "--limit", c[0], a.toString());
+            assertThat(run.exit()).as(c[0]).isEqualTo(Main.EXIT_USAGE);
+            assertOneCleanErrorLine(run);
+            assertThat(run.err()).as(c[0]).contains(c[1]);
+        }
+        Run diff = run("diff", "--limit", "maxRatio=0", a.toString(), a.toString());
+        assertThat(diff.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(diff.err()).contains("--limit maxRatio=0: must be between 1 and 1000000");
+    }
+
+    @Test
+    void badLimitInThePolicyIsAUsageErrorNamingTheFile() throws IOException {
+        Path policy = write("limits.yaml", "limits:\n  maxDepth: 100\n");
+
+        Run run = run("scan", "--policy", policy.toString(), write("a.txt", "a").toString());
+
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertOneCleanErrorLine(run);
+        assertThat(run.err()).contains(policy + ": limits: maxDepth=100: must be between 1 and 64");
+    }
+
+    @Test
+    void textReportListsTheNpmPackagesOfAnAsar() {
+        Path asar = Path.of("..", "fixtures", "archive", "sample.asar").normalize();
+
+        Run run = run("scan", asar.toString());
+
+        assertThat(run.out())
+                .contains("npm packages (2 in 1 container)\n")
+                .contains("  orbit-phone 1.1.0  " + asar + "!package.json\n")
+                .contains("  left-pad 1.3.0  " + asar + "!node_modules/left-pad/package.json\n");
+    }
+
+    @Test
+    void jsonReportListsTheNpmPackagesOfAnAsarOnTheAsar() throws IOException {
+        Path asar = Path.of("..", "fixtures", "archive", "sample.asar").normalize();
+
+        Run run = run("scan", "--format", "json", asar.toString());
+
+        JsonNode record = null;
+        for (JsonNode f : run.json().path("files")) {
+            if (f.path("path").asText().equals(asar.toString())) {
+                record = f;
+            }
+        }
+        assertThat(record).isNotNull();
+        assertThat(record.path("npmPackages").toString())
+                .isEqualTo("[{\"name\":\"orbit-phone\",\"version\":\"1.1.0\",\"path\":\"" + asar
+                        + "!package.json\"},{\"name\":\"left-pad\",\"version\":\"1.3.0\",\"path\":\"" + asar
+                        + "!node_modules/left-pad/package.json\"}]");
+    }
 }

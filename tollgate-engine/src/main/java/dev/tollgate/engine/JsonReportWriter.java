@@ -7,6 +7,7 @@ import dev.tollgate.model.FileChange;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.NetworkIndicators;
+import dev.tollgate.model.NpmPackageRecord;
 import dev.tollgate.model.PeSummary;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.SectionInfo;
@@ -20,7 +21,8 @@ import java.util.TreeMap;
 /**
  * The JSON report (DESIGN.md, "JSON report"). The contract's fields come first in the contract's order; the extra
  * fields follow: {@code reasons} at the top; per file {@code sha1}, {@code md5}, {@code entropy}, {@code indicators}
- * and {@code pe} (only for files that parsed as PE); per signature {@code kind}, {@code digestAlgorithm},
+ * and {@code pe} (only for files that parsed as PE), {@code npmPackages} (only for containers that hold npm packages:
+ * {@code name}, {@code version} and the {@code path} of each {@code package.json}); per signature {@code kind}, {@code digestAlgorithm},
  * {@code signingTime} and {@code timestampAuthority} (only when known), {@code nested} and {@code problems}. Absent
  * values are left out rather than written as null.
  */
@@ -116,6 +118,17 @@ final class JsonReportWriter implements ReportWriter {
         }
         if (file.pe().isPresent()) {
             writePe(g, file.pe().get());
+        }
+        if (!file.npmPackages().isEmpty()) {
+            g.writeArrayFieldStart("npmPackages");
+            for (NpmPackageRecord p : file.npmPackages()) {
+                g.writeStartObject();
+                g.writeStringField("name", p.name());
+                g.writeStringField("version", p.version());
+                g.writeStringField("path", p.path());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
         }
         g.writeEndObject();
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.tollgate.formats.archive.Limits;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.Severity;
@@ -55,6 +56,9 @@ import java.util.regex.Pattern;
  *     files: setup.exe
  *     reason: "the NSIS installer stub carries its payload as an overlay"
  *     expires: 2027-06-30
+ * limits:                  # optional: unpacking limits (Limits#NAMES), byte counts may carry a unit
+ *   maxTotalBytes: 20GiB
+ *   maxDepth: 12
  * }</pre>
  *
  * A file matching a signer pin without a sound signature by a pinned certificate or issuer gets
@@ -65,7 +69,7 @@ import java.util.regex.Pattern;
  */
 public final class Policy {
 
-    private static final Set<String> KEYS = Set.of("severities", "block", "hold", "signers", "allow");
+    private static final Set<String> KEYS = Set.of("severities", "block", "hold", "signers", "allow", "limits");
     private static final Pattern CODE = Pattern.compile("[a-z0-9]+(\\.[a-z0-9-]+)+");
     private static final Pattern CODE_FAMILY = Pattern.compile("[a-z0-9]+(\\.[a-z0-9-]+)*\\.\\*");
     private static final long MAX_POLICY_BYTES = 1 << 20;
@@ -73,12 +77,14 @@ public final class Policy {
 
     private static final Policy DEFAULT = new Policy(
             Map.of(),
+            Map.of(),
             EnumSet.of(Severity.CRITICAL),
             EnumSet.of(Severity.HIGH),
             List.of(),
             List.of(),
             Clock.systemUTC());
 
+    private final Map<String, String> limits;
     private final Map<String, Severity> overrides;
     private final Set<Severity> block;
     private final Set<Severity> hold;
@@ -87,12 +93,14 @@ public final class Policy {
     private final Clock clock;
 
     private Policy(
+            Map<String, String> limits,
             Map<String, Severity> overrides,
             Set<Severity> block,
             Set<Severity> hold,
             List<SignerPin> signers,
             List<Allowance> allowances,
             Clock clock) {
+        this.limits = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(limits));
         this.overrides = Map.copyOf(overrides);
         this.block = Set.copyOf(block);
         this.hold = Set.copyOf(hold);
@@ -103,7 +111,8 @@ public final class Policy {
 
     /** This policy judging allowance expiry by {@code clock}'s date (UTC), for tests. */
     Policy withClock(Clock newClock) {
-        return new Policy(overrides, block, hold, signers, allowances, Objects.requireNonNull(newClock, "clock"));
+        return new Policy(
+                limits, overrides, block, hold, signers, allowances, Objects.requireNonNull(newClock, "clock"));
     }
 
     /** Blocks on critical findings, holds on high ones, keeps every severity as the analyzers propose. */
@@ -163,8 +172,8 @@ public final class Policy {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!KEYS.contains(key)) {
-                throw new PolicyException(
-                        source + ": unknown key '" + key + "' (expected severities, block, hold, signers or allow)");
+                throw new PolicyException(source + ": unknown key '" + key
+                        + "' (expected severities, block, hold, signers, allow or limits)");
             }
         }
         Map<String, Severity> overrides = new LinkedHashMap<>();
@@ -192,12 +201,52 @@ public final class Policy {
             }
         }
         return new Policy(
+                limits(root.path("limits"), source),
                 overrides,
                 blockSet,
                 holdSet,
                 signerPins(root.path("signers"), source),
                 allowances(root.path("allow"), source),
                 Clock.systemUTC());
+    }
+
+    /**
+     * The {@code limits} mapping: unpacking limits by name ({@link Limits#NAMES}), each a positive whole number, byte
+     * counts optionally with a unit ({@code 20GiB}). Checked here, so a bad value is an error naming the file.
+     */
+    private static Map<String, String> limits(JsonNode node, String source) throws PolicyException {
+        if (node.isMissingNode() || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new PolicyException(
+                    source + ": 'limits' must be a mapping of limit name to value, e.g. maxDepth: 12");
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        Limits check = Limits.defaults();
+        for (Map.Entry<String, JsonNode> entry : node.properties()) {
+            JsonNode value = entry.getValue();
+            if (!value.isIntegralNumber() && !value.isTextual()) {
+                throw new PolicyException(
+                        source + ": limits." + entry.getKey() + ": must be a whole number or a size such as 8GiB");
+            }
+            try {
+                check = check.with(entry.getKey(), value.asText());
+            } catch (IllegalArgumentException e) {
+                throw new PolicyException(source + ": limits: " + e.getMessage());
+            }
+            result.put(entry.getKey(), value.asText());
+        }
+        return result;
+    }
+
+    /** {@code base} with this policy's {@code limits} section applied; {@code base} itself when it has none. */
+    public Limits limits(Limits base) {
+        Limits result = base;
+        for (Map.Entry<String, String> e : limits.entrySet()) {
+            result = result.with(e.getKey(), e.getValue());
+        }
+        return result;
     }
 
     private static List<SignerPin> signerPins(JsonNode node, String source) throws PolicyException {

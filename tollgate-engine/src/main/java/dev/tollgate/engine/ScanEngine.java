@@ -6,12 +6,15 @@ import dev.tollgate.formats.archive.Entry;
 import dev.tollgate.formats.archive.EntryVisitor;
 import dev.tollgate.formats.archive.Problem;
 import dev.tollgate.formats.archive.ProblemKind;
+import dev.tollgate.formats.archive.SpoolMemory;
 import dev.tollgate.formats.archive.Unpacker;
+import dev.tollgate.formats.asar.NpmPackage;
 import dev.tollgate.formats.pe.PeFile;
 import dev.tollgate.model.DiffSection;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.NetworkIndicators;
+import dev.tollgate.model.NpmPackageRecord;
 import dev.tollgate.model.PeSummary;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.Severity;
@@ -77,9 +80,12 @@ public final class ScanEngine {
     private final PeInspector peInspector;
     private final MsiInspector msiInspector;
     private final JarVerifier jarVerifier;
+    private final SpoolMemory spoolMemory;
 
     private ScanEngine(ScanOptions options) {
         this.options = options;
+        // One heap allowance for unpacked entries across every file vetted at once; larger entries go to disk.
+        this.spoolMemory = SpoolMemory.of(SpoolMemory.DEFAULT_CAPACITY);
         this.peInspector = new PeInspector(options.trust());
         this.msiInspector = new MsiInspector(options.trust());
         this.jarVerifier = new JarVerifier(options.trust(), java.time.Clock.systemUTC());
@@ -170,7 +176,7 @@ public final class ScanEngine {
     public VetResult vet(String reportPath, ByteView content) {
         Objects.requireNonNull(reportPath, "reportPath");
         Objects.requireNonNull(content, "content");
-        try (Unpacker unpacker = Unpacker.create(options.limits(), content.size())) {
+        try (Unpacker unpacker = Unpacker.create(options.limits(), content.size(), spoolMemory)) {
             return vet(reportPath, content, unpacker, 0);
         }
     }
@@ -217,10 +223,11 @@ public final class ScanEngine {
         }
         VetResult inside = new VetResult(List.of(), List.of());
         NetworkIndicators indicators = profile.indicators();
+        List<NpmPackageRecord> npmPackages = new ArrayList<>();
         if (container.isPresent()) {
             JarVerifier.Evidence jar = new JarVerifier.Evidence();
             AtomicBoolean complete = new AtomicBoolean(true);
-            inside = unpack(reportPath, content, container.get(), unpacker, depth, jar, complete);
+            inside = unpack(reportPath, content, container.get(), unpacker, depth, jar, complete, npmPackages);
             if (complete.get() && container.get() != ContainerType.MSI) {
                 indicators = NetworkIndicators.NONE;
             }
@@ -243,7 +250,8 @@ public final class ScanEngine {
                 signatures,
                 indicators,
                 pe,
-                profile.referencedFiles());
+                profile.referencedFiles(),
+                npmPackages);
         for (FileAnalyzer analyzer : options.analyzers()) {
             try {
                 findings.addAll(analyzer.analyze(record, content));
@@ -258,7 +266,8 @@ public final class ScanEngine {
 
     /**
      * Vets every file inside a container as {@code outer!inner}; unpacking problems become {@code archive.*} findings
-     * on the container (high for bombs and path traversal, else medium) and the walk goes on.
+     * on the container (high for bombs and path traversal, else medium) and the walk goes on. The npm packages whose
+     * {@code package.json} the container holds directly are added to {@code npmPackages}.
      */
     private VetResult unpack(
             String reportPath,
@@ -267,14 +276,20 @@ public final class ScanEngine {
             Unpacker unpacker,
             int depth,
             JarVerifier.Evidence jar,
-            AtomicBoolean complete) {
+            AtomicBoolean complete,
+            List<NpmPackageRecord> npmPackages) {
         List<FileRecord> files = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
         String name = reportPath.substring(Math.max(reportPath.lastIndexOf('/'), reportPath.lastIndexOf('!')) + 1);
         unpacker.unpack(name, content, type, depth, new EntryVisitor() {
             @Override
             public void file(Entry entry, ByteView inner) {
-                VetResult result = vet(reportPath + "!" + entry.path(), inner, unpacker, depth + 1);
+                String innerPath = reportPath + "!" + entry.path();
+                if (NpmPackage.isPackageManifest(entry.path(), type == ContainerType.ASAR)) {
+                    NpmPackage.read(innerPath, inner)
+                            .ifPresent(p -> npmPackages.add(new NpmPackageRecord(p.name(), p.version(), p.path())));
+                }
+                VetResult result = vet(innerPath, inner, unpacker, depth + 1);
                 files.addAll(result.files());
                 findings.addAll(result.findings());
                 if (type == ContainerType.ZIP && !result.files().isEmpty()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.formats.archive.Limits;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
+import dev.tollgate.model.NpmPackageRecord;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.SignatureStatus;
 import dev.tollgate.model.Verdict;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -236,6 +238,98 @@ class ContainerScanTest {
             z.putNextEntry(entry);
             z.write(content);
             z.closeEntry();
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void recordsTheNpmPackagesOfAnElectronAsarOnTheAsar() throws IOException {
+        Report report = scan("sample.asar");
+        String asar = FIXTURES.resolve("sample.asar").normalize().toString();
+
+        FileRecord record = report.files().stream()
+                .filter(f -> f.path().equals(asar))
+                .findFirst()
+                .orElseThrow();
+        assertThat(record.npmPackages())
+                .containsExactlyInAnyOrder(
+                        new NpmPackageRecord("orbit-phone", "1.1.0", asar + "!package.json"),
+                        new NpmPackageRecord("left-pad", "1.3.0", asar + "!node_modules/left-pad/package.json"));
+        assertThat(report.files()).filteredOn(f -> !f.path().equals(asar)).allSatisfy(f -> assertThat(f.npmPackages())
+                .isEmpty());
+    }
+
+    @Test
+    void recordsNpmPackagesOfAnNpmTarballAndOfNodeModulesInAZipButNotOtherPackageJsonFiles(@TempDir Path dir)
+            throws IOException {
+        byte[] tarball = tarGz(Map.of(
+                "package/package.json", "{\"name\":\"@orbit/sdk\",\"version\":\"2.0.1\"}",
+                "package/test/fixture/package.json", "{\"name\":\"not-a-dependency\",\"version\":\"0.0.0\"}"));
+        byte[] zip = zipOf(Map.of(
+                "app/node_modules/@scope/util/package.json", "{\"name\":\"@scope/util\",\"version\":\"3.1.0\"}",
+                "app/node_modules/ws/package.json", "{\"version\":\"8.0.0\",\"name\":\"ws\"}",
+                "app/node_modules/ws/lib/package.json", "{\"name\":\"ws-lib\",\"version\":\"1\"}",
+                "src/templates/package.json", "{\"name\":\"template\",\"version\":\"1.0.0\"}",
+                "app/node_modules/broken/package.json", "{\"name\":\"broken\""));
+        Path tgz = Files.write(dir.resolve("orbit-sdk-2.0.1.tgz"), tarball);
+        Path app = Files.write(dir.resolve("app.zip"), zip);
+
+        Report report = scan(List.of(tgz, app), ScanOptions.defaults());
+
+        assertThat(report.files())
+                .flatExtracting(FileRecord::npmPackages)
+                .extracting(NpmPackageRecord::name, NpmPackageRecord::version, NpmPackageRecord::path)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "@orbit/sdk", "2.0.1", tgz.normalize() + "!package/package.json"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "@scope/util", "3.1.0", app.normalize() + "!app/node_modules/@scope/util/package.json"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "ws", "8.0.0", app.normalize() + "!app/node_modules/ws/package.json"));
+    }
+
+    /** Hostile package.json files: a megabyte name, an escape sequence, a bare array, deep nesting. */
+    @Test
+    void recordsNoNpmPackageFromAHostilePackageJson(@TempDir Path dir) throws IOException {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        byte[] zip = zipOf(Map.of(
+                "node_modules/a/package.json", "{\"name\":\"" + "a".repeat(1 << 20) + "\",\"version\":\"1.0.0\"}",
+                "node_modules/b/package.json", "{\"name\":\"b\\u001b[31m\",\"version\":\"1.0.0\"}",
+                "node_modules/c/package.json", "[\"name\",\"version\"]",
+                "node_modules/d/package.json", "{\"name\":\"d\",\"version\":\"1\",\"x\":" + deep + "}",
+                "node_modules/e/package.json", "{\"name\":{\"x\":1},\"version\":\"1.0.0\"}"));
+        Path app = Files.write(dir.resolve("app.zip"), zip);
+
+        Report report = scan(List.of(app), ScanOptions.defaults());
+
+        assertThat(report.files()).flatExtracting(FileRecord::npmPackages).isEmpty();
+        assertThat(report.files()).hasSize(6);
+    }
+
+    private static byte[] zipOf(Map<String, String> entries) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(out)) {
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(entries).entrySet()) {
+                z.putNextEntry(new ZipEntry(e.getKey()));
+                z.write(e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] tarGz(Map<String, String> entries) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(out);
+                var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(gz)) {
+            for (Map.Entry<String, String> e : new java.util.TreeMap<>(entries).entrySet()) {
+                byte[] data = e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e.getKey());
+                entry.setSize(data.length);
+                tar.putArchiveEntry(entry);
+                tar.write(data);
+                tar.closeArchiveEntry();
+            }
         }
         return out.toByteArray();
     }

@@ -95,7 +95,8 @@ class PolicyTest {
     void rejectsUnknownTopLevelKey() {
         assertThatThrownBy(() -> Policy.parse("blocks: [critical]\n", "p.yaml"))
                 .isInstanceOf(PolicyException.class)
-                .hasMessage("p.yaml: unknown key 'blocks' (expected severities, block, hold, signers or allow)");
+                .hasMessage(
+                        "p.yaml: unknown key 'blocks' (expected severities, block, hold, signers, allow or limits)");
     }
 
     @Test
@@ -158,5 +159,45 @@ class PolicyTest {
         Path file = dir.resolve("policy.yaml");
         Files.write(file, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
         assertThatThrownBy(() -> Policy.load(file)).hasMessage(file + ": policy file is not UTF-8 text");
+    }
+
+    @Test
+    void readsUnpackingLimitsAndAppliesThemOverTheDefaults() throws PolicyException {
+        Policy p = Policy.parse("""
+                limits:
+                  maxTotalBytes: 20GiB
+                  maxDepth: 12
+                  maxEntries: "250000"
+                """, "p.yaml");
+
+        dev.tollgate.formats.archive.Limits limits = p.limits(dev.tollgate.formats.archive.Limits.defaults());
+        assertThat(limits.maxTotalBytes()).isEqualTo(20L << 30);
+        assertThat(limits.maxDepth()).isEqualTo(12);
+        assertThat(limits.maxEntries()).isEqualTo(250_000);
+        assertThat(limits.maxRatio())
+                .isEqualTo(dev.tollgate.formats.archive.Limits.defaults().maxRatio());
+        assertThat(Policy.defaults().limits(dev.tollgate.formats.archive.Limits.defaults()))
+                .isEqualTo(dev.tollgate.formats.archive.Limits.defaults());
+    }
+
+    @Test
+    void rejectsAnUnknownLimitNamingTheFile() {
+        assertThatThrownBy(() -> Policy.parse("limits:\n  maxDepht: 3\n", "p.yaml"))
+                .isInstanceOf(PolicyException.class)
+                .hasMessageStartingWith("p.yaml: limits: unknown limit 'maxDepht' (expected one of maxTotalBytes,");
+    }
+
+    @Test
+    void rejectsABadLimitValueNamingTheFileTheLimitAndTheValue() {
+        assertThatThrownBy(() -> Policy.parse("limits:\n  maxDepth: 0\n", "p.yaml"))
+                .hasMessage("p.yaml: limits: maxDepth=0: must be between 1 and 64");
+        assertThatThrownBy(() -> Policy.parse("limits:\n  maxTotalBytes: lots\n", "p.yaml"))
+                .hasMessageContaining("p.yaml: limits: maxTotalBytes=lots: not a whole number of bytes");
+        assertThatThrownBy(() -> Policy.parse("limits:\n  maxDepth: [3]\n", "p.yaml"))
+                .hasMessage("p.yaml: limits.maxDepth: must be a whole number or a size such as 8GiB");
+        assertThatThrownBy(() -> Policy.parse("limits:\n  maxDepth: 2.5\n", "p.yaml"))
+                .hasMessage("p.yaml: limits.maxDepth: must be a whole number or a size such as 8GiB");
+        assertThatThrownBy(() -> Policy.parse("limits: [maxDepth]\n", "p.yaml"))
+                .hasMessage("p.yaml: 'limits' must be a mapping of limit name to value, e.g. maxDepth: 12");
     }
 }

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param pe the PE summary when the file parsed as PE
  * @param referencedFiles file names of executables and libraries its strings mention ({@code d3dcompiler_47.dll}),
  *     lower-case, sorted, bounded; how a release diff sees a file that newly reaches for a sibling
+ * @param npmPackages for a container, the npm packages whose {@code package.json} it holds (in an Electron asar, an
+ *     npm tarball's {@code package/}, or under {@code node_modules/}), in the order they were found; else empty
  */
 public record FileRecord(
         String path,
@@ -27,7 +29,8 @@ public record FileRecord(
         List<SignatureInfo> signatures,
         NetworkIndicators indicators,
         Optional<PeSummary> pe,
-        List<String> referencedFiles) {
+        List<String> referencedFiles,
+        List<NpmPackageRecord> npmPackages) {
 
     public FileRecord {
         Objects.requireNonNull(path, "path");
@@ -43,6 +46,21 @@ public record FileRecord(
         }
         signatures = List.copyOf(signatures);
         referencedFiles = List.copyOf(referencedFiles);
+        npmPackages = List.copyOf(npmPackages);
+    }
+
+    /** A record of a file that is not a container of npm packages. */
+    public FileRecord(
+            String path,
+            long size,
+            Hashes hashes,
+            String type,
+            double entropy,
+            List<SignatureInfo> signatures,
+            NetworkIndicators indicators,
+            Optional<PeSummary> pe,
+            List<String> referencedFiles) {
+        this(path, size, hashes, type, entropy, signatures, indicators, pe, referencedFiles, List.of());
     }
 
     /** A record without referenced file names, for files whose strings were not read. */

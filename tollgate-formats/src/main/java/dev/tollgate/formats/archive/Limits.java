@@ -1,5 +1,10 @@
 package dev.tollgate.formats.archive;
 
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
 /**
  * How far unpacking may go before it is refused. The defaults let real vendor releases through (a few GiB of
  * installers, tens of thousands of files) and stop decompression bombs and hostile archives early.
@@ -78,6 +83,141 @@ public record Limits(
     public Limits withMemoryThreshold(long value) {
         return new Limits(
                 maxTotalBytes, maxEntryBytes, maxRatio, bombMinimumBytes, maxEntries, maxDepth, maxNameLength, value);
+    }
+
+    /**
+     * The names {@link #with(String, String)} accepts, each the record component's name, which is also the
+     * {@code limit} an {@code archive.limit} finding's evidence names: the finding says which knob to turn.
+     */
+    public static final List<String> NAMES = List.of(
+            "maxTotalBytes",
+            "maxEntryBytes",
+            "maxRatio",
+            "bombMinimumBytes",
+            "maxEntries",
+            "maxDepth",
+            "maxNameLength",
+            "memoryThreshold");
+
+    private static final Set<String> BYTE_VALUED =
+            Set.of("maxTotalBytes", "maxEntryBytes", "bombMinimumBytes", "memoryThreshold");
+
+    /** Upper bounds that keep a setting meaningful: past them a limit no longer protects anything, or overflows. */
+    private static final Map<String, Long> MAXIMA = Map.of(
+            "maxTotalBytes",
+            1L << 50,
+            "maxEntryBytes",
+            1L << 50,
+            "maxRatio",
+            1_000_000L,
+            "bombMinimumBytes",
+            1L << 50,
+            "maxEntries",
+            100_000_000L,
+            "maxDepth",
+            64L,
+            "maxNameLength",
+            65_536L,
+            "memoryThreshold",
+            1L << 30);
+
+    /**
+     * These limits with one of them set from text: {@code name} is one of {@link #NAMES}; {@code value} a positive
+     * integer, for the byte-valued limits optionally with a binary unit ({@code 512KiB}, {@code 8GiB}; {@code K},
+     * {@code M}, {@code G}, {@code T} mean the same).
+     *
+     * @throws IllegalArgumentException naming the limit, the value and what is wrong with it
+     */
+    public Limits with(String name, String value) {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException(
+                    "unknown limit '" + name + "' (expected one of " + String.join(", ", NAMES) + ")");
+        }
+        long parsed = parse(name, value.strip());
+        long max = MAXIMA.get(name);
+        if (parsed < 1 || parsed > max) {
+            throw new IllegalArgumentException(name + "=" + value + ": must be between 1 and " + max
+                    + (BYTE_VALUED.contains(name) ? " bytes" : ""));
+        }
+        return switch (name) {
+            case "maxTotalBytes" -> withMaxTotalBytes(parsed);
+            case "maxEntryBytes" ->
+                new Limits(
+                        maxTotalBytes,
+                        parsed,
+                        maxRatio,
+                        bombMinimumBytes,
+                        maxEntries,
+                        maxDepth,
+                        maxNameLength,
+                        memoryThreshold);
+            case "maxRatio" ->
+                new Limits(
+                        maxTotalBytes,
+                        maxEntryBytes,
+                        parsed,
+                        bombMinimumBytes,
+                        maxEntries,
+                        maxDepth,
+                        maxNameLength,
+                        memoryThreshold);
+            case "bombMinimumBytes" ->
+                new Limits(
+                        maxTotalBytes,
+                        maxEntryBytes,
+                        maxRatio,
+                        parsed,
+                        maxEntries,
+                        maxDepth,
+                        maxNameLength,
+                        memoryThreshold);
+            case "maxEntries" -> withMaxEntries((int) parsed);
+            case "maxDepth" -> withMaxDepth((int) parsed);
+            case "maxNameLength" ->
+                new Limits(
+                        maxTotalBytes,
+                        maxEntryBytes,
+                        maxRatio,
+                        bombMinimumBytes,
+                        maxEntries,
+                        maxDepth,
+                        (int) parsed,
+                        memoryThreshold);
+            case "memoryThreshold" -> withMemoryThreshold(parsed);
+            default -> throw new IllegalStateException(name);
+        };
+    }
+
+    private static long parse(String name, String value) {
+        String digits = value;
+        long unit = 1;
+        if (BYTE_VALUED.contains(name)) {
+            String upper = value.toUpperCase(Locale.ROOT);
+            String[][] units = {{"KIB", "K"}, {"MIB", "M"}, {"GIB", "G"}, {"TIB", "T"}};
+            for (int i = 0; i < units.length; i++) {
+                for (String suffix : units[i]) {
+                    if (upper.endsWith(suffix) && unit == 1) {
+                        digits = value.substring(0, value.length() - suffix.length())
+                                .strip();
+                        unit = 1L << (10 * (i + 1));
+                    }
+                }
+            }
+            if (upper.endsWith("B") && unit == 1 && !upper.endsWith("IB")) {
+                digits = value.substring(0, value.length() - 1).strip();
+            }
+        }
+        if (digits.isEmpty() || digits.length() > 19 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException(name + "=" + value + ": not a whole number"
+                    + (BYTE_VALUED.contains(name) ? " of bytes (a unit KiB, MiB, GiB or TiB may follow)" : ""));
+        }
+        long number;
+        try {
+            number = Long.parseLong(digits);
+            return Math.multiplyExact(number, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException(name + "=" + value + ": too large");
+        }
     }
 
     private static void requirePositive(long value, String name) {

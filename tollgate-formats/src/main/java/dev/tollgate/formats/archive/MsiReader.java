@@ -1,16 +1,18 @@
 package dev.tollgate.formats.archive;
 
-import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.FormatException;
 import dev.tollgate.formats.msi.MsiPackage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Windows Installer packages: the files of each embedded cabinet, named by their install paths rather than the File
  * table keys the cabinet stores them under, then the other streams (Binary and Icon table data, where custom action
- * DLLs and scripts live) as {@code Binary.Name}.
+ * DLLs and scripts live) as {@code Binary.Name}. Streams are read sector by sector from the package, never whole into
+ * memory: a cabinet is spooled like an entry (on the heap when small, else to a private temporary file) because the
+ * cabinet reader needs random access; the other streams go straight to the entry spool.
  */
 final class MsiReader {
 
@@ -28,32 +30,61 @@ final class MsiReader {
                         Map.of("cabinet", cabinet.stream()));
                 continue;
             }
-            byte[] bytes;
-            try {
-                bytes = msi.cabinet(cabinet, walk.limits().maxEntryBytes());
-            } catch (FormatException e) {
-                walk.problem(ProblemKind.TRUNCATED, cabinet.stream(), e.getMessage(), Map.of());
-                continue;
-            }
-            try {
-                CabReader.read(walk, ByteView.of(bytes), key -> paths.getOrDefault(key, key));
-            } catch (FormatException e) {
-                walk.problem(
-                        ProblemKind.TRUNCATED,
-                        cabinet.stream(),
-                        "embedded cabinet " + cabinet.stream() + " is malformed: " + e.getMessage(),
-                        Map.of());
-            }
+            cabinet(walk, msi, cabinet, paths);
         }
         for (MsiPackage.Stream stream : msi.otherStreams()) {
             Optional<String> path = walk.admit(stream.name());
             if (path.isEmpty()) {
                 continue;
             }
-            Optional<byte[]> bytes = msi.stream(stream.name(), walk.limits().maxEntryBytes());
-            if (bytes.isPresent()) {
-                walk.file(Entry.file(stream.name(), path.get(), stream.size()), ByteView.of(bytes.get()));
+            try {
+                Optional<InputStream> in =
+                        msi.openStream(stream.name(), walk.limits().maxEntryBytes());
+                if (in.isPresent()) {
+                    try (InputStream content = in.get()) {
+                        walk.file(Entry.file(stream.name(), path.get(), stream.size()), content);
+                    }
+                }
+            } catch (FormatException e) {
+                walk.problem(ProblemKind.TRUNCATED, stream.name(), e.getMessage(), Map.of());
+            } catch (IOException e) {
+                if (!(e.getCause() instanceof FormatException f) || e instanceof RefusedIOException) {
+                    throw e;
+                }
+                walk.problem(ProblemKind.TRUNCATED, stream.name(), f.getMessage(), Map.of());
             }
+        }
+    }
+
+    private static void cabinet(Walk walk, MsiPackage msi, MsiPackage.Cabinet cabinet, Map<String, String> paths)
+            throws IOException, Refusal {
+        Spool.Content spooled;
+        try (InputStream in = msi.openCabinet(cabinet, walk.limits().maxEntryBytes())) {
+            spooled = walk.spool(in, msi.streamSize(cabinet.stream()), cabinet.stream());
+        } catch (FormatException e) {
+            walk.problem(ProblemKind.TRUNCATED, cabinet.stream(), e.getMessage(), Map.of());
+            return;
+        } catch (Refusal r) {
+            if (r.scope() != Refusal.Scope.ENTRY) {
+                throw r;
+            }
+            r.problem().ifPresent(p -> walk.problem(p.kind(), p.entry(), p.message(), p.evidence()));
+            return;
+        } catch (IOException e) {
+            if (!(e.getCause() instanceof FormatException f) || e instanceof RefusedIOException) {
+                throw e;
+            }
+            walk.problem(ProblemKind.TRUNCATED, cabinet.stream(), f.getMessage(), Map.of());
+            return;
+        }
+        try (spooled) {
+            CabReader.read(walk, spooled.view(), key -> paths.getOrDefault(key, key));
+        } catch (FormatException e) {
+            walk.problem(
+                    ProblemKind.TRUNCATED,
+                    cabinet.stream(),
+                    "embedded cabinet " + cabinet.stream() + " is malformed: " + e.getMessage(),
+                    Map.of());
         }
     }
 }

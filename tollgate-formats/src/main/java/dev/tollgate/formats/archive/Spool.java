@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -41,51 +44,100 @@ final class Spool implements AutoCloseable {
     private static final int CHUNK = 64 * 1024;
 
     private final long memoryThreshold;
+    private final SpoolMemory memory;
     private final Path parent;
     private Optional<Path> directory = Optional.empty();
 
-    Spool(long memoryThreshold, Path parent) {
+    Spool(long memoryThreshold, SpoolMemory memory, Path parent) {
         this.memoryThreshold = memoryThreshold;
+        this.memory = memory;
         this.parent = parent;
     }
 
     /**
-     * Reads {@code in} to its end, or refuses once {@code maxBytes} is passed ({@link Refusal.Scope#ENTRY}).
+     * Reads {@code in} to its end, or refuses once {@code maxBytes} is passed ({@link Refusal.Scope#ENTRY}). The
+     * content stays on the heap while it is at most {@link Limits#memoryThreshold()} and fits what is left of the
+     * shared {@link SpoolMemory}; otherwise it goes to a temporary file.
      *
      * @param sizeHint the declared size when known (to size the buffer), else -1; never trusted beyond a hint
      */
     Content read(InputStream in, long sizeHint, long maxBytes, String entry, Meter meter) throws IOException, Refusal {
-        int initial = (int) Math.min(Math.max(sizeHint, CHUNK), Math.min(memoryThreshold, 16L << 20));
-        byte[] buffer = new byte[initial];
-        int length = 0;
-        while (true) {
-            if (length == buffer.length) {
-                if (length >= memoryThreshold) {
-                    return spill(in, buffer, length, maxBytes, entry, meter);
-                }
-                buffer = Arrays.copyOf(buffer, (int) Math.min(memoryThreshold, (long) length * 2));
-            }
-            int n = in.read(buffer, length, buffer.length - length);
-            if (n < 0) {
-                break;
-            }
-            length += n;
-            checkEntrySize(length, maxBytes, entry);
-            meter.charge(n);
+        if (sizeHint > memoryThreshold) {
+            return spill(in, new byte[0], 0, maxBytes, entry, meter);
         }
-        ByteView view = ByteView.of(length == buffer.length ? buffer : Arrays.copyOf(buffer, length));
-        return new Content() {
-            @Override
-            public ByteView view() {
-                return view;
+        // A declared size is allocated exactly (one byte is then probed for the end); an unknown one grows by doubling.
+        int capacity = (int) (sizeHint >= 0 ? sizeHint : Math.min(CHUNK, memoryThreshold));
+        if (!memory.tryReserve(capacity)) {
+            return spill(in, new byte[0], 0, maxBytes, entry, meter);
+        }
+        long reserved = capacity;
+        boolean handedOver = false;
+        try {
+            byte[] buffer = new byte[capacity];
+            int length = 0;
+            while (true) {
+                if (length == buffer.length) {
+                    int next = in.read();
+                    if (next < 0) {
+                        break;
+                    }
+                    long grown = Math.min(memoryThreshold, Math.max((long) length * 2, CHUNK));
+                    if (length >= memoryThreshold || !memory.tryReserve(grown - buffer.length)) {
+                        byte[] head = buffer;
+                        buffer = null;
+                        memory.release(reserved);
+                        reserved = 0;
+                        return spill(in, head, length, next, maxBytes, entry, meter);
+                    }
+                    reserved += grown - buffer.length;
+                    buffer = Arrays.copyOf(buffer, (int) grown);
+                    buffer[length++] = (byte) next;
+                    checkEntrySize(length, maxBytes, entry);
+                    meter.charge(1);
+                    continue;
+                }
+                int n = in.read(buffer, length, buffer.length - length);
+                if (n < 0) {
+                    break;
+                }
+                length += n;
+                checkEntrySize(length, maxBytes, entry);
+                meter.charge(n);
             }
+            ByteView view = ByteView.of(MemorySegment.ofArray(buffer).asSlice(0, length));
+            long held = reserved;
+            handedOver = true;
+            return new Content() {
+                private boolean closed;
 
-            @Override
-            public void close() {}
-        };
+                @Override
+                public ByteView view() {
+                    return view;
+                }
+
+                @Override
+                public void close() {
+                    if (!closed) {
+                        closed = true;
+                        memory.release(held);
+                    }
+                }
+            };
+        } finally {
+            if (!handedOver && reserved > 0) {
+                memory.release(reserved);
+            }
+        }
     }
 
     private Content spill(InputStream in, byte[] head, int headLength, long maxBytes, String entry, Meter meter)
+            throws IOException, Refusal {
+        return spill(in, head, headLength, -1, maxBytes, entry, meter);
+    }
+
+    /** Writes {@code head}, then {@code probed} (a byte already read, or -1), then the rest of {@code in} to a file. */
+    private Content spill(
+            InputStream in, byte[] head, int headLength, int probed, long maxBytes, String entry, Meter meter)
             throws IOException, Refusal {
         Path file = Files.createTempFile(directory(), "entry-", ".bin", ownerOnly("rw-------"));
         boolean done = false;
@@ -93,6 +145,12 @@ final class Spool implements AutoCloseable {
             long length = headLength;
             try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE)) {
                 out.write(head, 0, headLength);
+                if (probed >= 0) {
+                    length++;
+                    checkEntrySize(length, maxBytes, entry);
+                    meter.charge(1);
+                    out.write(probed);
+                }
                 byte[] chunk = new byte[CHUNK];
                 int n;
                 while ((n = in.read(chunk)) >= 0) {
@@ -101,6 +159,20 @@ final class Spool implements AutoCloseable {
                     meter.charge(n);
                     out.write(chunk, 0, n);
                 }
+            }
+            if (length == 0) {
+                deleteQuietly(file);
+                done = true;
+                ByteView empty = ByteView.of(new byte[0]);
+                return new Content() {
+                    @Override
+                    public ByteView view() {
+                        return empty;
+                    }
+
+                    @Override
+                    public void close() {}
+                };
             }
             Arena arena = Arena.ofShared();
             ByteView view;
@@ -144,9 +216,40 @@ final class Spool implements AutoCloseable {
 
     private Path directory() throws IOException {
         if (directory.isEmpty()) {
-            directory = Optional.of(Files.createTempDirectory(parent, "tollgate-unpack-", ownerOnly("rwx------")));
+            Path created = Files.createTempDirectory(parent, "tollgate-unpack-", ownerOnly("rwx------"));
+            LIVE.add(created);
+            installCleanupHook();
+            directory = Optional.of(created);
         }
         return directory.get();
+    }
+
+    /** Directories not yet closed, removed by a shutdown hook when the JVM stops mid-scan (Ctrl-C, System.exit). */
+    private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+
+    private static Thread hook;
+
+    private static synchronized void installCleanupHook() {
+        if (hook == null) {
+            hook = new Thread(
+                    () -> {
+                        for (Path p : LIVE) {
+                            deleteTree(p);
+                        }
+                    },
+                    "tollgate-unpack-cleanup");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // Best effort at shutdown.
+        }
     }
 
     private static java.nio.file.attribute.FileAttribute<?>[] ownerOnly(String permissions) {
@@ -180,6 +283,7 @@ final class Spool implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not delete the temporary directory " + directory.get(), e);
         }
+        LIVE.remove(directory.get());
         directory = Optional.empty();
     }
 }

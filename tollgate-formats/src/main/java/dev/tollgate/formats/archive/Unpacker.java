@@ -23,21 +23,38 @@ public final class Unpacker implements AutoCloseable {
     private final Budget budget;
     private final Spool spool;
 
-    private Unpacker(Limits limits, long topLevelSize, Path temporaryRoot) {
+    private Unpacker(Limits limits, long topLevelSize, SpoolMemory memory, Path temporaryRoot) {
         this.budget = new Budget(limits, topLevelSize);
-        this.spool = new Spool(limits.memoryThreshold(), temporaryRoot);
+        this.spool = new Spool(limits.memoryThreshold(), memory, temporaryRoot);
     }
 
-    /** An unpacker for a top-level file of {@code topLevelSize} bytes, spooling under the system temporary dir. */
+    /**
+     * An unpacker for a top-level file of {@code topLevelSize} bytes, spooling under the system temporary dir, with
+     * a heap allowance of its own of {@link SpoolMemory#DEFAULT_CAPACITY}.
+     */
     public static Unpacker create(Limits limits, long topLevelSize) {
-        return create(limits, topLevelSize, Path.of(System.getProperty("java.io.tmpdir")));
+        return create(limits, topLevelSize, SpoolMemory.of(SpoolMemory.DEFAULT_CAPACITY));
+    }
+
+    /**
+     * As {@link #create(Limits, long)}, holding entries on the heap only within {@code memory}, which the unpackers
+     * of every file vetted at once share.
+     */
+    public static Unpacker create(Limits limits, long topLevelSize, SpoolMemory memory) {
+        return create(limits, topLevelSize, memory, Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     /** As {@link #create(Limits, long)}, with the private temporary directory created under {@code temporaryRoot}. */
     public static Unpacker create(Limits limits, long topLevelSize, Path temporaryRoot) {
+        return create(limits, topLevelSize, SpoolMemory.of(SpoolMemory.DEFAULT_CAPACITY), temporaryRoot);
+    }
+
+    /** The general form: shared heap allowance, private temporary directory under {@code temporaryRoot}. */
+    public static Unpacker create(Limits limits, long topLevelSize, SpoolMemory memory, Path temporaryRoot) {
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(temporaryRoot, "temporaryRoot");
-        return new Unpacker(limits, topLevelSize, temporaryRoot);
+        return new Unpacker(limits, topLevelSize, memory, temporaryRoot);
     }
 
     /**

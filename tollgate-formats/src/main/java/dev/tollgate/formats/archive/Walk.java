@@ -167,6 +167,16 @@ final class Walk {
         }
     }
 
+    /**
+     * Spools an inner container that is not reported as a file of its own (an MSI's embedded cabinet, which its
+     * reader needs to seek in): on the heap or in a private temporary file like an entry, refused past
+     * {@link Limits#maxEntryBytes()}. Not charged to the budget: its bytes are stored, not expanded; what it expands
+     * to is charged as it is read.
+     */
+    Spool.Content spool(InputStream in, long sizeHint, String what) throws IOException, Refusal {
+        return spool.read(in, sizeHint, limits().maxEntryBytes(), what, n -> {});
+    }
+
     /** A file whose content is already in memory (a stored member of a mapped container): no copy. */
     void file(Entry entry, ByteView view) throws Refusal {
         if (entry.encrypted()) {

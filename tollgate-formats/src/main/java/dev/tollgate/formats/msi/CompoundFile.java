@@ -3,7 +3,12 @@ package dev.tollgate.formats.msi;
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.FormatException;
 import dev.tollgate.formats.TruncatedException;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -247,6 +252,99 @@ public final class CompoundFile {
             throw new TruncatedException(0, stream.size(), all.length, "stream " + stream.name());
         }
         return all.length == stream.size() ? all : java.util.Arrays.copyOf(all, (int) stream.size());
+    }
+
+    /**
+     * The content of a stream as an input stream that follows the sector chain as it is read, so a stream of any size
+     * (an MSI's cabinet may pass 2 GiB) is never held whole in memory. A broken chain (a sector outside the FAT, a
+     * loop, a sector past the end of the file) fails the read with an {@link IOException} whose cause is the
+     * {@link FormatException} naming it. Streams below the mini stream cutoff are small and read at once.
+     */
+    public InputStream open(Node stream, long max) throws FormatException {
+        if (stream.type() != STREAM) {
+            throw new FormatException(0, "directory entry " + stream.name() + " is not a stream");
+        }
+        if (Long.compareUnsigned(stream.size(), max) > 0) {
+            throw new FormatException(
+                    0,
+                    "stream " + stream.name() + " has " + Long.toUnsignedString(stream.size())
+                            + " bytes, more than the limit of " + max);
+        }
+        if (stream.size() < miniCutoff) {
+            return new ByteArrayInputStream(miniChain(stream));
+        }
+        return new ChainStream(stream);
+    }
+
+    /** Reads a regular (not mini) stream sector by sector, straight from the file's bytes. */
+    private final class ChainStream extends InputStream {
+        private final Node stream;
+        private final int sectorSize = 1 << sectorShift;
+        private long sector;
+        private long remaining;
+        private int used;
+        private long steps;
+
+        ChainStream(Node stream) {
+            this.stream = stream;
+            this.sector = stream.start();
+            this.remaining = stream.size();
+            this.used = sectorSize; // no sector loaded yet: the first read checks the start sector
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            if (remaining == 0) {
+                return -1;
+            }
+            try {
+                if (used == sectorSize) {
+                    if (steps > 0) {
+                        sector = fat[(int) sector];
+                    }
+                    checkSector();
+                    used = 0;
+                }
+                long at = ((sector + 1) << sectorShift) + used;
+                int n = (int) Math.min(Math.min(len, sectorSize - used), remaining);
+                if (at + n > view.size()) {
+                    throw new TruncatedException(
+                            at, n, Math.max(0, view.size() - at), "CFB stream " + stream.name() + " sector " + sector);
+                }
+                MemorySegment.copy(view.segment(), ValueLayout.JAVA_BYTE, at, b, off, n);
+                used += n;
+                remaining -= n;
+                return n;
+            } catch (FormatException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
+
+        private void checkSector() throws FormatException {
+            if (sector == ENDOFCHAIN) {
+                throw new TruncatedException(
+                        0, stream.size(), stream.size() - remaining, "stream " + stream.name() + " (chain ends early)");
+            }
+            if (sector > MAXREGSECT || sector >= fat.length) {
+                throw new FormatException(
+                        0,
+                        "CFB stream " + stream.name() + " chain points to sector " + Long.toHexString(sector)
+                                + " outside the FAT of " + fat.length);
+            }
+            if (++steps > fat.length) {
+                throw new FormatException(0, "CFB stream " + stream.name() + " chain loops");
+            }
+        }
     }
 
     private byte[] chain(long start, long max, String what) throws FormatException {

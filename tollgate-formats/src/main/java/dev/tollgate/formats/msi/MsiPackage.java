@@ -2,6 +2,8 @@ package dev.tollgate.formats.msi;
 
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.FormatException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -183,6 +185,31 @@ public final class MsiPackage {
         return node == null ? Optional.empty() : Optional.of(cfb.read(node, max));
     }
 
+    /**
+     * A root stream by decoded name as an input stream that reads the file's sectors as it goes: never held whole in
+     * memory, whatever its size. Chain errors surface as {@link java.io.IOException}s caused by a
+     * {@link FormatException}.
+     */
+    public Optional<InputStream> openStream(String name, long max) throws FormatException {
+        CompoundFile.Node node = db.streams().get(name);
+        return node == null ? Optional.empty() : Optional.of(cfb.open(node, max));
+    }
+
+    /** The declared size of a root stream, or -1 when there is none by that name. */
+    public long streamSize(String name) {
+        CompoundFile.Node node = db.streams().get(name);
+        return node == null ? -1 : node.size();
+    }
+
+    /** An embedded cabinet as a stream, bounded by {@code max}; see {@link #openStream}. */
+    public InputStream openCabinet(Cabinet cabinet, long max) throws FormatException {
+        return openStream(cabinet.stream(), max)
+                .orElseThrow(() -> new FormatException(
+                        0,
+                        "MSI Media table names cabinet stream '" + cabinet.stream()
+                                + "', which the package does not contain"));
+    }
+
     /** The PKCS#7 SignedData of the package's Authenticode signature. */
     public Optional<byte[]> digitalSignature() throws FormatException {
         return stream(DIGITAL_SIGNATURE, MAX_SIGNATURE);
@@ -238,12 +265,28 @@ public final class MsiPackage {
                 continue;
             }
             if (child.type() == CompoundFile.STREAM) {
-                md.update(cfb.read(child, Long.MAX_VALUE));
+                hashStream(child, md);
             } else if (child.type() == CompoundFile.STORAGE) {
                 hashContent(child, md, false, depth + 1);
             }
         }
         md.update(storage.clsid());
+    }
+
+    /** Streams are hashed as they are read: a stream may be larger than any array. */
+    private void hashStream(CompoundFile.Node stream, MessageDigest md) throws FormatException {
+        try (InputStream in = cfb.open(stream, Long.MAX_VALUE)) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                md.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            if (e.getCause() instanceof FormatException f) {
+                throw f;
+            }
+            throw new FormatException(0, "stream " + stream.name() + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
     private void preHash(CompoundFile.Node storage, MessageDigest md, boolean root, int depth) throws FormatException {

@@ -20,7 +20,9 @@ class UnpackerFuzzTest {
         ContainerType type = types[in.consumeInt(0, types.length - 1)];
         byte[] data = in.consumeRemainingAsBytes();
         long[] total = {0};
-        try (Unpacker u = Unpacker.create(SMALL, data.length, Path.of(System.getProperty("java.io.tmpdir")))) {
+        // A small heap allowance, so that the spill to temporary files is fuzzed too.
+        SpoolMemory memory = SpoolMemory.of(256 * 1024);
+        try (Unpacker u = Unpacker.create(SMALL, data.length, memory, Path.of(System.getProperty("java.io.tmpdir")))) {
             u.unpack("fuzz", ByteView.of(data), type, 0, new EntryVisitor() {
                 @Override
                 public void file(Entry entry, ByteView content) {
@@ -33,6 +35,9 @@ class UnpackerFuzzTest {
                 @Override
                 public void problem(Problem problem) {}
             });
+        }
+        if (memory.reserved() != 0) {
+            throw new IllegalStateException("spool memory not given back: " + memory.reserved());
         }
         if (total[0] > SMALL.maxTotalBytes() + SMALL.maxEntryBytes()) {
             throw new IllegalStateException("more expanded than the limit: " + total[0]);

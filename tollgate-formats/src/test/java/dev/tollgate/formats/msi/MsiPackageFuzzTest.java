@@ -19,16 +19,38 @@ class MsiPackageFuzzTest {
             msi.customActions().forEach(a -> a.description().length());
             for (MsiPackage.Cabinet c : msi.cabinets()) {
                 if (c.embedded()) {
-                    msi.cabinet(c, 1 << 20);
+                    sameWhenStreamed(msi.cabinet(c, 1 << 20), () -> msi.openCabinet(c, 1 << 20));
                 }
             }
             for (MsiPackage.Stream s : msi.otherStreams()) {
-                msi.stream(s.name(), 1 << 20);
+                sameWhenStreamed(msi.stream(s.name(), 1 << 20).orElseThrow(), () -> msi.openStream(s.name(), 1 << 20)
+                        .orElseThrow());
             }
             msi.digitalSignature();
             msi.authenticodeDigest("SHA-256", true);
         } catch (FormatException expected) {
             // hostile input, reported with its offset
+        }
+    }
+
+    interface Opener {
+        java.io.InputStream open() throws FormatException;
+    }
+
+    /** A stream read sector by sector must give exactly the bytes of a whole read, or fail as a whole read would. */
+    private static void sameWhenStreamed(byte[] whole, Opener opener) throws FormatException {
+        byte[] streamed;
+        try (java.io.InputStream in = opener.open()) {
+            streamed = in.readAllBytes();
+        } catch (java.io.IOException e) {
+            if (e.getCause() instanceof FormatException f) {
+                throw new IllegalStateException("the whole read succeeded but the streamed one failed: " + f, f);
+            }
+            throw new IllegalStateException(e);
+        }
+        if (!java.util.Arrays.equals(whole, streamed)) {
+            throw new IllegalStateException(
+                    "streamed " + streamed.length + " bytes differ from the whole read of " + whole.length);
         }
     }
 }

@@ -88,4 +88,48 @@ class MsiPackageTest {
             assertThatThrownBy(() -> MsiPackage.parse(ByteView.of(truncated))).isInstanceOf(FormatException.class);
         }
     }
+
+    @Test
+    void streamsTheCabinetSectorBySectorWithTheSameBytesAsAWholeRead() throws Exception {
+        MsiPackage msi = load("signed.msi");
+        MsiPackage.Cabinet cab = msi.cabinets().getFirst();
+
+        byte[] whole = msi.cabinet(cab, Long.MAX_VALUE);
+        byte[] streamed;
+        try (java.io.InputStream in = msi.openCabinet(cab, Long.MAX_VALUE)) {
+            streamed = in.readAllBytes();
+        }
+        assertThat(streamed).isEqualTo(whole);
+        assertThat(msi.streamSize(cab.stream())).isEqualTo(whole.length);
+    }
+
+    @Test
+    void aCabinetStreamCutShortFailsItsReadNamingTheStream() throws Exception {
+        byte[] bytes = Files.readAllBytes(FIXTURES.resolve("signed.msi"));
+        MsiPackage whole = MsiPackage.parse(ByteView.of(bytes));
+        MsiPackage.Cabinet cab = whole.cabinets().getFirst();
+        MsiPackage truncated;
+        try {
+            truncated = MsiPackage.parse(ByteView.of(java.util.Arrays.copyOf(bytes, bytes.length - 4096)));
+        } catch (FormatException e) {
+            return; // the tables themselves were cut: nothing to stream
+        }
+        assertThatThrownBy(() -> {
+                    try (java.io.InputStream in = truncated.openCabinet(cab, Long.MAX_VALUE)) {
+                        in.readAllBytes();
+                    }
+                })
+                .isInstanceOf(IOException.class)
+                .hasCauseInstanceOf(FormatException.class)
+                .hasMessageContaining("product.cab");
+    }
+
+    @Test
+    void refusesToOpenAStreamLargerThanTheLimit() throws Exception {
+        MsiPackage msi = load("signed.msi");
+
+        assertThatThrownBy(() -> msi.openCabinet(msi.cabinets().getFirst(), 10))
+                .isInstanceOf(FormatException.class)
+                .hasMessageContaining("more than the limit of 10");
+    }
 }
