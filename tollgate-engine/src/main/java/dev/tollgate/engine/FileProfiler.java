@@ -27,6 +27,9 @@ final class FileProfiler {
 
     static final int CHUNK = 1 << 20;
 
+    /** The page size the kernel maps files in; a multiple of it is always safe to drop. */
+    private static final long PAGE = 4096;
+
     private FileProfiler() {}
 
     static FileProfile profile(ByteView view) {
@@ -41,12 +44,22 @@ final class FileProfiler {
         // Each chunk is copied with the margins the string scanner needs to see around it.
         int margin = StringScanner.MARGIN;
         byte[] window = new byte[(int) Math.min(CHUNK + 2L * margin, Math.max(size, 1))];
+        long unloaded = 0;
         for (long offset = 0; offset < size; offset += CHUNK) {
             int length = (int) Math.min(CHUNK, size - offset);
             long windowStart = Math.max(0, offset - margin);
             int windowLength = (int) (Math.min(size, offset + length + margin) - windowStart);
             MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, windowStart, window, 0, windowLength);
             pass.chunk(window, windowStart, windowLength, offset, length);
+            if (segment.isMapped()) {
+                // The pages read are dropped from this process (the page cache keeps them), so that a large mapped
+                // file does not stay resident while the scan goes on: RSS is bounded by what is being read.
+                long done = (offset + length - margin) & -PAGE;
+                if (done > unloaded) {
+                    segment.asSlice(unloaded, done - unloaded).unload();
+                    unloaded = done;
+                }
+            }
         }
         return pass.result(FileTypes.detect(view));
     }

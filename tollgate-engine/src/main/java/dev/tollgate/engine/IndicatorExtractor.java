@@ -327,9 +327,11 @@ final class IndicatorExtractor {
      * printable bytes after them belong to the next element, whose tag is {@code 0} (SEQUENCE, 0x30) or {@code 1} (SET,
      * 0x31). When the byte just before the scheme is a DER short-form length ({@code Q} = 81 before an 81-character
      * URL) and the run holds that many characters followed by such a tag, the URL ends there: returns that end, or -1.
+     * The length must be the string's first character: a DER string's tag (0x16, 0x86) is never printable, so the run
+     * starts at the length, while text such as {@code xmlns="http://...SMI/2005"} only happens to fit (34 is a quote).
      */
     static int derLengthEnd(String s, int schemeStart, int end) {
-        if (schemeStart == 0) {
+        if (schemeStart != 1) {
             return -1;
         }
         int length = s.charAt(schemeStart - 1);

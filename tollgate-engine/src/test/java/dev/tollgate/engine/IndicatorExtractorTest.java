@@ -244,6 +244,14 @@ class IndicatorExtractorTest {
                 .containsExactlyInAnyOrder("ocsp.digicert.com", "cacerts.digicert.com", "crl3.digicert.com");
     }
 
+    // libwine's clock.exe manifest: the quote before the URL is 34, and the 34th character after it is a 0.
+    @Test
+    void aQuoteBeforeAUrlInTextIsNotADerLength() {
+        NetworkIndicators found =
+                extract("<asmv3:windowsSettings xmlns=\"http://schemas.microsoft.com/SMI/2005/WindowsSettings\">");
+        assertThat(found.urls()).containsExactly("http://schemas.microsoft.com/SMI/2005/WindowsSettings");
+    }
+
     // C2 domains of the 3CX payload (shared/data/3cx-indicators.tsv), written as DER would write them.
     @Test
     void findsA3cxC2HostInDerEncoding() {
