@@ -147,9 +147,15 @@ final class DirectoryScanCache implements ScanCache {
         }
     }
 
+    /** A miss; the entry is removed so that the file, vetted again, gets a fresh one ({@link #store} keeps any). */
     private Optional<List<FileRecord>> invalid(Path file, String why) {
         misses.incrementAndGet();
         warnings.accept("ignoring scan cache entry " + file + ": " + why);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // the next store fails the same way and says so
+        }
         return Optional.empty();
     }
 
@@ -168,8 +174,16 @@ final class DirectoryScanCache implements ScanCache {
         }
     }
 
+    /**
+     * Writes the entry unless one exists: entries are keyed by content, so an existing entry holds the same records,
+     * and a release that is mostly its predecessor costs almost no writes. An invalid entry is removed when read.
+     */
     @Override
     public void store(Key key, List<FileRecord> records) {
+        Path target = entryFile(key);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
         byte[] bytes;
         try {
             bytes = ScanCacheEntry.write(key, records);
@@ -181,7 +195,7 @@ final class DirectoryScanCache implements ScanCache {
             // createTempFile makes the file 0600 on POSIX; the rename replaces any entry atomically.
             temporary = Files.createTempFile(directory, ".entry-", ".tmp");
             Files.write(temporary, bytes);
-            Files.move(temporary, entryFile(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temporary = null;
             stored.incrementAndGet();
         } catch (IOException e) {
