@@ -82,6 +82,10 @@ public final class ScanEngine {
     private final JarVerifier jarVerifier;
     private final String cacheContext;
 
+    /** One read buffer per scan thread for {@link #contentKey}: a new one per file grew the heap by hundreds of MiB. */
+    private static final ThreadLocal<ByteBuffer> HASH_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(256 << 10));
+
     private ScanEngine(ScanOptions options) {
         this.options = options;
         this.cacheContext = options.cache().enabled() ? cacheContext(options) : "";
@@ -438,7 +442,7 @@ public final class ScanEngine {
                 : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
         try (FileChannel channel = FileChannel.open(target.path(), open)) {
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+            ByteBuffer buffer = HASH_BUFFER.get().clear();
             long size = 0;
             for (int n = channel.read(buffer); n >= 0; n = channel.read(buffer)) {
                 sha256.update(buffer.array(), 0, buffer.position());
