@@ -1,8 +1,10 @@
 package dev.tollgate.cli;
 
+import dev.tollgate.engine.ScanCache;
 import dev.tollgate.engine.ScanEngine;
 import dev.tollgate.model.Report;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -22,6 +24,8 @@ import picocli.CommandLine.Parameters;
                     + "where it now talks, ranked for a reviewer, then the policy's verdict.",
             "OLD and NEW are files, installers, archives or directories. Files are matched by their path inside the "
                     + "release, then by content hash (moves and renames).",
+            "OLD's scan is cached by content hash (see --cache): once OLD has been scanned or diffed, a diff costs "
+                    + "one SHA-256 pass over OLD plus a scan of NEW. NEW is always vetted in full.",
             "The report goes to stdout (or --output); progress and errors go to stderr."
         },
         footer = {
@@ -49,5 +53,15 @@ final class DiffCommand extends VettingCommand {
     @Override
     Report vet(ScanEngine engine) throws IOException {
         return engine.diff(List.of(previous), List.of(next));
+    }
+
+    @Override
+    void vetted(ScanCache used, PrintStream err) {
+        if (used.enabled()) {
+            ScanCache.Statistics s = used.statistics();
+            int files = s.hits() + s.misses();
+            err.println("tollgate: OLD: " + s.hits() + " of " + files + " file" + (files == 1 ? "" : "s")
+                    + " from the scan cache, " + s.misses() + " vetted");
+        }
     }
 }

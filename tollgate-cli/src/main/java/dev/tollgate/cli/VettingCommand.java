@@ -2,12 +2,14 @@ package dev.tollgate.cli;
 
 import dev.tollgate.engine.FileAnalyzer;
 import dev.tollgate.engine.ReportWriter;
+import dev.tollgate.engine.ScanCache;
 import dev.tollgate.engine.ScanEngine;
 import dev.tollgate.engine.ScanOptions;
 import dev.tollgate.engine.ScanProgress;
 import dev.tollgate.model.Report;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +26,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * What {@code scan} and {@code diff} share: trust, policy, report format and output, threads, and the run itself. A
+ * What {@code scan} and {@code diff} share: trust, policy, report format and output, the scan cache, threads, and the
+ * run itself. A
  * subcommand names its inputs and asks the engine to vet them.
  */
 abstract class VettingCommand implements Callable<Integer> {
@@ -74,6 +77,9 @@ abstract class VettingCommand implements Callable<Integer> {
     @Mixin
     private IntelOptions intel = new IntelOptions();
 
+    @Mixin
+    private CacheOptions cache = new CacheOptions();
+
     @Option(names = "--threads", paramLabel = "N", description = "Files vetted at once (default: one per core).")
     private Integer threads;
 
@@ -92,6 +98,9 @@ abstract class VettingCommand implements Callable<Integer> {
 
     /** Runs the engine on the inputs. */
     abstract Report vet(ScanEngine engine) throws IOException;
+
+    /** Called after a successful {@link #vet} with the cache it used; {@code diff} says what came from it. */
+    void vetted(ScanCache used, PrintStream err) {}
 
     boolean debug() {
         return debug;
@@ -122,6 +131,9 @@ abstract class VettingCommand implements Callable<Integer> {
                 throw usage("no such file or directory: " + path);
             }
         }
+        if (cache.conflicting()) {
+            throw usage("--cache and --no-cache contradict each other: give one");
+        }
         options = PolicyAndTrust.apply(
                 options, Optional.ofNullable(threads), Optional.ofNullable(policy), trust, this::usage);
         options = PolicyAndTrust.applyLimits(options, limits, this::usage);
@@ -129,6 +141,8 @@ abstract class VettingCommand implements Callable<Integer> {
         List<FileAnalyzer> analyzers = new ArrayList<>(intel.analyzers(terminal.err(), spec));
         yara.analyzer(spec.commandLine(), terminal.err()).ifPresent(analyzers::add);
         options = options.withAnalyzers(analyzers);
+        ScanCache scanCache = cache.open(System.getenv(), terminal.err());
+        options = options.withCache(scanCache);
 
         ProgressBar bar = null;
         if (terminal.errIsTerminal()) {
@@ -148,6 +162,7 @@ abstract class VettingCommand implements Callable<Integer> {
                 bar.clear();
             }
         }
+        vetted(scanCache, terminal.err());
 
         if (output == null) {
             Writer writer = new OutputStreamWriter(terminal.out(), StandardCharsets.UTF_8);

@@ -82,6 +82,22 @@ class MainTest {
     }
 
     @Test
+    void diffHelpMatchesGoldenText() throws IOException {
+        Run run = run("diff", "--help");
+        assertThat(run.exit()).isEqualTo(Main.EXIT_ALLOW);
+        assertGolden(run.out(), "diff-help.txt");
+    }
+
+    @Test
+    void cacheAndNoCacheTogetherAreAUsageError() throws IOException {
+        Path file = write("notes.txt", "release notes");
+        Run run = run("scan", "--cache", file.getParent().resolve("cache").toString(), "--no-cache", file.toString());
+
+        assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(run.err()).startsWith("tollgate scan: --cache and --no-cache contradict each other");
+    }
+
+    @Test
     void topLevelHelpMatchesGoldenText() throws IOException {
         Run run = run("--help");
         assertThat(run.exit()).isEqualTo(Main.EXIT_ALLOW);

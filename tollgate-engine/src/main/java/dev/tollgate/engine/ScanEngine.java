@@ -23,7 +23,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,10 +34,13 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,24 +73,37 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the command line is followed, as {@code find -H} does, because the user asked for it. A file that cannot be read
  * yields {@code file.unreadable} (medium) with the operating system's reason. Each file is memory-mapped read-only for
  * the duration of its vetting and unmapped after. Thread-safe; reusable.
+ *
+ * <p>With a {@link ScanCache} in the options, every top-level file vetted is stored in it by content, and
+ * {@link #diff} takes the previous release's records from it: one SHA-256 pass per file instead of a full vetting.
+ * The new release is always vetted in full.
  */
 public final class ScanEngine {
 
     /** The tool name in reports. */
     public static final String TOOL_NAME = "tollgate";
 
-    private static final String VERSION = loadVersion();
+    private static final String VERSION = loadProperty("version");
+
+    /** Which build this is: a cache entry written by another build of the same version is not trusted. */
+    private static final String BUILD = loadProperty("build");
 
     private final ScanOptions options;
     private final PeInspector peInspector;
     private final MsiInspector msiInspector;
     private final JarVerifier jarVerifier;
     private final SpoolMemory spoolMemory;
+    private final String cacheContext;
+
+    /** One read buffer per scan thread for {@link #contentKey}: a new one per file grew the heap by hundreds of MiB. */
+    private static final ThreadLocal<ByteBuffer> HASH_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocate(256 << 10));
 
     private ScanEngine(ScanOptions options) {
         this.options = options;
         // One heap allowance for unpacked entries across every file vetted at once; larger entries go to disk.
         this.spoolMemory = SpoolMemory.of(SpoolMemory.DEFAULT_CAPACITY);
+        this.cacheContext = options.cache().enabled() ? cacheContext(options) : "";
         this.peInspector = new PeInspector(options.trust());
         this.msiInspector = new MsiInspector(options.trust());
         this.jarVerifier = new JarVerifier(options.trust(), java.time.Clock.systemUTC());
@@ -107,7 +125,7 @@ public final class ScanEngine {
      * @throws IOException when an input's attributes cannot be read at all
      */
     public Report scan(List<Path> inputs) throws IOException {
-        Vetted release = vetRelease(inputs);
+        Vetted release = vetRelease(inputs, false);
         Policy.Decision decision = options.policy().decide(release.files(), release.findings());
         return new Report(VERSION, decision.verdict(), release.files(), decision.findings(), decision.reasons());
     }
@@ -115,7 +133,7 @@ public final class ScanEngine {
     /**
      * Vets {@code next} as the successor of {@code previous}: the report is {@code next}'s scan report plus the
      * {@code diff.*} findings of {@link ReleaseDiff} and a {@link DiffSection}. The previous release's own findings are
-     * not reported: it was approved before.
+     * not reported: it was approved before, and its records may come from the {@link ScanCache}.
      *
      * @throws java.nio.file.NoSuchFileException when an input does not exist (checked before anything is scanned)
      */
@@ -126,8 +144,8 @@ public final class ScanEngine {
         for (Path p : next) {
             Files.readAttributes(p, BasicFileAttributes.class);
         }
-        Vetted old = vetRelease(previous);
-        Vetted now = vetRelease(next);
+        Vetted old = vetRelease(previous, true);
+        Vetted now = vetRelease(next, false);
         List<String> oldRoots = previous.stream().map(ScanEngine::reportPath).toList();
         List<String> newRoots = next.stream().map(ScanEngine::reportPath).toList();
         ReleaseDiff diff = ReleaseDiff.compare(old.files(), oldRoots, now.files(), newRoots);
@@ -146,7 +164,11 @@ public final class ScanEngine {
     /** The files of one release and the findings about them, before the policy. */
     private record Vetted(List<FileRecord> files, List<Finding> findings) {}
 
-    private Vetted vetRelease(List<Path> inputs) throws IOException {
+    /**
+     * Vets the files under {@code inputs}. With {@code reuse}, a top-level file found in the cache is not vetted again:
+     * it contributes its cached records and no findings, so only a previous release may be vetted this way.
+     */
+    private Vetted vetRelease(List<Path> inputs, boolean reuse) throws IOException {
         List<Target> targets = new ArrayList<>();
         List<Finding> walkFindings = new ArrayList<>();
         Map<Path, BasicFileAttributes> roots = new LinkedHashMap<>();
@@ -157,7 +179,7 @@ public final class ScanEngine {
         for (Map.Entry<Path, BasicFileAttributes> root : roots.entrySet()) {
             collect(root.getKey(), root.getValue(), targets, walkFindings, seen);
         }
-        List<VetResult> results = vetAll(targets);
+        List<VetResult> results = vetAll(targets, reuse);
         List<FileRecord> files = new ArrayList<>();
         List<Finding> findings = new ArrayList<>(walkFindings);
         for (VetResult r : results) {
@@ -374,7 +396,7 @@ public final class ScanEngine {
         }
     }
 
-    private List<VetResult> vetAll(List<Target> targets) throws IOException {
+    private List<VetResult> vetAll(List<Target> targets, boolean reuse) throws IOException {
         targets.sort(Comparator.comparing(Target::reportPath));
         int total = targets.size();
         long totalBytes = targets.stream().mapToLong(Target::size).sum();
@@ -397,7 +419,7 @@ public final class ScanEngine {
             List<Future<VetResult>> futures = new ArrayList<>(total);
             for (Target target : targets) {
                 futures.add(pool.submit(() -> {
-                    VetResult result = vetFile(target);
+                    VetResult result = reuse ? cachedOrVetted(target) : vetAndStore(target);
                     synchronized (lock) {
                         filesDone[0]++;
                         bytesDone[0] += target.size();
@@ -423,6 +445,130 @@ public final class ScanEngine {
             throw new IllegalStateException("vetting failed: " + cause, cause);
         }
         return results;
+    }
+
+    /** The target's records from the cache when it holds them; else {@link #vetAndStore}. */
+    private VetResult cachedOrVetted(Target target) {
+        if (!options.cache().enabled()) {
+            return vetFile(target);
+        }
+        Optional<ScanCache.Key> key = contentKey(target);
+        if (key.isPresent()) {
+            Optional<List<FileRecord>> cached = options.cache().load(key.get());
+            if (cached.isPresent()) {
+                List<FileRecord> files = new ArrayList<>(cached.get().size());
+                for (FileRecord r : cached.get()) {
+                    files.add(moved(r, "", target.reportPath()));
+                }
+                return new VetResult(files, List.of());
+            }
+        }
+        return vetAndStore(target);
+    }
+
+    /**
+     * The cache key of the target's current content: one streaming SHA-256 pass. Empty when the file cannot be read;
+     * vetting it then reports why.
+     */
+    private Optional<ScanCache.Key> contentKey(Target target) {
+        OpenOption[] open = target.followLinks()
+                ? new OpenOption[] {StandardOpenOption.READ}
+                : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
+        try (FileChannel channel = FileChannel.open(target.path(), open)) {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            ByteBuffer buffer = HASH_BUFFER.get().clear();
+            long size = 0;
+            for (int n = channel.read(buffer); n >= 0; n = channel.read(buffer)) {
+                sha256.update(buffer.array(), 0, buffer.position());
+                size += buffer.position();
+                buffer.clear();
+            }
+            return Optional.of(new ScanCache.Key(
+                    cacheContext, nameOf(target.reportPath()), HexFormat.of().formatHex(sha256.digest()), size));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    /**
+     * Vets the target and stores its records in the cache, keyed by the hash the vetting computed of the very bytes
+     * it vetted. Not stored: a file that could not be read, or whose inspection failed (a later build may do better).
+     */
+    private VetResult vetAndStore(Target target) {
+        VetResult result = vetFile(target);
+        if (!options.cache().enabled() || result.files().isEmpty()) {
+            return result;
+        }
+        FileRecord top = result.files().getFirst();
+        boolean failed = result.findings().stream()
+                .anyMatch(f -> f.code().equals("analysis.failed") || f.code().equals("file.unreadable"));
+        if (failed || !top.path().equals(target.reportPath())) {
+            return result;
+        }
+        List<FileRecord> relative = new ArrayList<>(result.files().size());
+        for (FileRecord r : result.files()) {
+            String rest =
+                    r.path().substring(Math.min(r.path().length(), top.path().length()));
+            if (!r.path().startsWith(top.path()) || !(rest.isEmpty() || rest.startsWith("!"))) {
+                return result;
+            }
+            relative.add(moved(r, top.path(), ""));
+        }
+        options.cache()
+                .store(
+                        new ScanCache.Key(
+                                cacheContext,
+                                nameOf(target.reportPath()),
+                                top.hashes().sha256(),
+                                top.size()),
+                        relative);
+        return result;
+    }
+
+    /**
+     * The record with its path, and the paths of its npm packages, moved from under {@code from} to under {@code to}:
+     * a cache entry holds paths relative to its top-level file.
+     */
+    private static FileRecord moved(FileRecord r, String from, String to) {
+        return new FileRecord(
+                to + r.path().substring(from.length()),
+                r.size(),
+                r.hashes(),
+                r.type(),
+                r.entropy(),
+                r.signatures(),
+                r.indicators(),
+                r.pe(),
+                r.referencedFiles(),
+                r.npmPackages().stream()
+                        .filter(p -> p.path().startsWith(from))
+                        .map(p -> new NpmPackageRecord(
+                                p.name(), p.version(), to + p.path().substring(from.length())))
+                        .toList());
+    }
+
+    private static String nameOf(String reportPath) {
+        return reportPath.substring(Math.max(reportPath.lastIndexOf('/'), reportPath.lastIndexOf('!')) + 1);
+    }
+
+    /**
+     * What a file's records depend on besides its content and name: Tollgate's version and build, the unpack limits
+     * (which files inside a container are reached) and the trust anchors (signature statuses).
+     */
+    private static String cacheContext(ScanOptions options) {
+        List<String> roots = options.trust().roots().stream()
+                .map(Certificates::thumbprint)
+                .sorted()
+                .toList();
+        String context = String.join(
+                "\n",
+                "tollgate " + VERSION,
+                "build " + BUILD,
+                "limits " + options.limits(),
+                "trust " + String.join(",", roots));
+        return Certificates.sha256Hex(context.getBytes(StandardCharsets.UTF_8));
     }
 
     private VetResult vetFile(Target target) {
@@ -525,14 +671,14 @@ public final class ScanEngine {
         return "internal error " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
-    private static String loadVersion() {
+    private static String loadProperty(String name) {
         try (InputStream in = ScanEngine.class.getResourceAsStream("version.properties")) {
             if (in == null) {
                 return "unknown";
             }
             Properties p = new Properties();
             p.load(in);
-            return p.getProperty("version", "unknown");
+            return p.getProperty(name, "unknown");
         } catch (IOException e) {
             return "unknown";
         }
