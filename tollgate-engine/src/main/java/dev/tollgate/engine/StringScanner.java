@@ -57,7 +57,7 @@ final class StringScanner {
 
     /**
      * Scans the file's bytes at offsets {@code [from, to)} and adds the strings found to {@code found}. The parts of a
-     * file may be scanned in any order. {@code window[0, windowLength)} holds the file's bytes from offset
+     * file are scanned in order, from its start. {@code window[0, windowLength)} holds the file's bytes from offset
      * {@code windowStart}, and must cover {@code [from - MARGIN, to + MARGIN)} as far as the file goes.
      *
      * @throws IllegalArgumentException when the window does not cover that much

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class StringScannerTest {
 
     /** Scans {@code data} in parts that end at each of {@code splits}, each seen through its own window. */
-    private static List<String> scan(byte[] data, int... splits) {
+    static List<String> scan(byte[] data, int... splits) {
         List<String> found = new ArrayList<>();
         StringScanner scanner = new StringScanner(data.length);
         int from = 0;
@@ -140,7 +140,7 @@ class StringScannerTest {
      * The definition, followed byte by byte: every printable run that has an indicator shape; a run longer than the
      * maximum length is cut where the file offset (in bytes, or in code units of the alignment) is a multiple of it.
      */
-    private static List<String> reference(byte[] data) {
+    static List<String> reference(byte[] data) {
         List<String> found = new ArrayList<>();
         for (int alignment = -1; alignment < 2; alignment++) {
             boolean wide = alignment >= 0;
@@ -187,7 +187,7 @@ class StringScannerTest {
         }
     }
 
-    private static List<String> sorted(List<String> strings) {
+    static List<String> sorted(List<String> strings) {
         return strings.stream().sorted().toList();
     }
 }
