@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import dev.tollgate.model.NpmPackageRecord;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
@@ -83,6 +84,19 @@ final class JsonOutput {
         g.writeArrayFieldStart(field);
         for (String v : values) {
             g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    /** The npm packages as an array of {@code {name, version, path}} objects (the report and the scan cache alike). */
+    static void writeNpmPackages(JsonGenerator g, List<NpmPackageRecord> packages) throws IOException {
+        g.writeArrayFieldStart("npmPackages");
+        for (NpmPackageRecord p : packages) {
+            g.writeStartObject();
+            g.writeStringField("name", p.name());
+            g.writeStringField("version", p.version());
+            g.writeStringField("path", p.path());
+            g.writeEndObject();
         }
         g.writeEndArray();
     }

@@ -7,7 +7,6 @@ import dev.tollgate.model.FileChange;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.NetworkIndicators;
-import dev.tollgate.model.NpmPackageRecord;
 import dev.tollgate.model.PeSummary;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.SectionInfo;
@@ -120,15 +119,7 @@ final class JsonReportWriter implements ReportWriter {
             writePe(g, file.pe().get());
         }
         if (!file.npmPackages().isEmpty()) {
-            g.writeArrayFieldStart("npmPackages");
-            for (NpmPackageRecord p : file.npmPackages()) {
-                g.writeStartObject();
-                g.writeStringField("name", p.name());
-                g.writeStringField("version", p.version());
-                g.writeStringField("path", p.path());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            JsonOutput.writeNpmPackages(g, file.npmPackages());
         }
         g.writeEndObject();
     }

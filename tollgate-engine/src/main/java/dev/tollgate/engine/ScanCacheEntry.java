@@ -196,15 +196,7 @@ final class ScanCacheEntry {
             g.writeNullField("pe");
         }
         JsonOutput.writeStrings(g, "referencedFiles", r.referencedFiles());
-        g.writeArrayFieldStart("npmPackages");
-        for (NpmPackageRecord p : r.npmPackages()) {
-            g.writeStartObject();
-            g.writeStringField("name", p.name());
-            g.writeStringField("version", p.version());
-            g.writeStringField("path", p.path());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
+        JsonOutput.writeNpmPackages(g, r.npmPackages());
         g.writeEndObject();
     }
 
