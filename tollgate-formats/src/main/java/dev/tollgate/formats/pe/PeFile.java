@@ -318,7 +318,9 @@ public final class PeFile {
             long characteristics = data.u32(at + 36, "Characteristics");
             double entropy = 0;
             if (sizeOfRawData > 0) {
-                long available = Math.max(0, Math.min(sizeOfRawData, data.size() - pointerToRawData));
+                // The same range sectionData gives, so that an entropy measured from it is found by that key.
+                ByteRange raw = rawData(data, at);
+                long available = raw.length();
                 if (available < sizeOfRawData) {
                     found.add(
                             PeAnomaly.Kind.SECTION,
@@ -328,8 +330,8 @@ public final class PeFile {
                                     + ") runs past the end of the file");
                 }
                 if (available > 0) {
-                    Double known = knownEntropy.get(new ByteRange(pointerToRawData, available));
-                    entropy = known != null ? known : Entropy.of(data.segment().asSlice(pointerToRawData, available));
+                    Double known = knownEntropy.get(raw);
+                    entropy = known != null ? known : Entropy.of(data.segment().asSlice(raw.offset(), raw.length()));
                 }
             }
             sections.add(new PeSection(
