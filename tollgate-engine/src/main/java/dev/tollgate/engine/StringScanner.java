@@ -132,8 +132,7 @@ final class StringScanner {
         asciiDone = end;
         int length = (int) (end - start);
         if (length >= MIN_LENGTH) {
-            System.arraycopy(window, (int) (start - windowStart), piece, 0, length);
-            deliver(length, !cut, found);
+            deliver(window, (int) (start - windowStart), length, !cut, found);
         }
     }
 
@@ -164,22 +163,22 @@ final class StringScanner {
             for (int k = 0; k < length; k++) {
                 piece[k] = (byte) at(start + 2L * k);
             }
-            deliver(length, !cut, found);
+            deliver(piece, 0, length, !cut, found);
         }
     }
 
     /**
-     * Hands on {@code piece[0, length)} when it has an indicator shape ({@code known} when the caller already knows
+     * Hands on {@code text[offset, offset + length)} when it has an indicator shape ({@code known} when the caller already knows
      * it has: a whole run widened from a shape; a piece of a longer run is checked here).
      */
-    private void deliver(int length, boolean known, List<String> found) {
-        if (known || hasShape(piece, length)) {
-            found.add(new String(piece, 0, length, StandardCharsets.ISO_8859_1));
+    private static void deliver(byte[] text, int offset, int length, boolean known, List<String> found) {
+        if (known || hasShape(text, offset, length)) {
+            found.add(new String(text, offset, length, StandardCharsets.ISO_8859_1));
         }
     }
 
-    private static boolean hasShape(byte[] text, int length) {
-        for (int i = 1; i + 1 < length; i++) {
+    private static boolean hasShape(byte[] text, int offset, int length) {
+        for (int i = offset + 1; i + 1 < offset + length; i++) {
             if ((text[i] == '.' || text[i] == ':') && indicatorShape(text[i - 1] & 0xff, text[i], text[i + 1] & 0xff)) {
                 return true;
             }
