@@ -168,8 +168,8 @@ final class StringScanner {
     }
 
     /**
-     * Hands on {@code text[offset, offset + length)} when it has an indicator shape ({@code known} when the caller already knows
-     * it has: a whole run widened from a shape; a piece of a longer run is checked here).
+     * Hands on {@code text[offset, offset + length)} when it has an indicator shape ({@code known} when the caller
+     * already knows it has: a whole run widened from a shape; a piece of a longer run is checked here).
      */
     private static void deliver(byte[] text, int offset, int length, boolean known, List<String> found) {
         if (known || hasShape(text, offset, length)) {
