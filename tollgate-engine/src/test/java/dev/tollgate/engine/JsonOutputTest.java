@@ -22,9 +22,35 @@ class JsonOutputTest {
     @ParameterizedTest
     @ValueSource(
             doubles = {
-                0.0, -0.0, 8.0, 1.0, 0.5, 0.00005, 0.0004, 1.00005, 2.50005, 2.50015, 2.50025, 7.99995, 7.99994,
-                9.99996, 99.99995, 123456.78905, -3.14159, -0.00049, -0.00051, 1e7, 1234567.5, 9999999.99995,
-                0.001, 0.00149999, 4.4981234, 6.1e-3, Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE
+                0.0,
+                -0.0,
+                8.0,
+                1.0,
+                0.5,
+                0.00005,
+                0.0004,
+                1.00005,
+                2.50005,
+                2.50015,
+                2.50025,
+                7.99995,
+                7.99994,
+                9.99996,
+                99.99995,
+                123456.78905,
+                -3.14159,
+                -0.00049,
+                -0.00051,
+                1e7,
+                1234567.5,
+                9999999.99995,
+                0.001,
+                0.00149999,
+                4.4981234,
+                6.1e-3,
+                Double.MIN_VALUE,
+                Double.MAX_VALUE,
+                -Double.MAX_VALUE
             })
     void roundsLikeBigDecimal(double value) {
         assertThat(JsonOutput.rounded(value)).as("%s", value).isEqualTo(reference(value));

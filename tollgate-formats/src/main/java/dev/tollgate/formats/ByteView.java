@@ -106,11 +106,26 @@ public final class ByteView {
     public String asciiz(long offset, int maxLength, String what) throws TruncatedException {
         require(offset, 1, what);
         long end = Math.min(size(), offset + maxLength);
+        // Eight bytes at a time: PE import and export tables hold tens of thousands of names.
         long i = offset;
+        while (i + Long.BYTES <= end) {
+            long word = segment.get(U64, i);
+            long zeros = (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
+            if (zeros != 0) {
+                i += Long.numberOfTrailingZeros(zeros) >>> 3; // little-endian: the lowest zero byte is the first
+                return latin1(offset, i);
+            }
+            i += Long.BYTES;
+        }
         while (i < end && segment.get(ValueLayout.JAVA_BYTE, i) != 0) {
             i++;
         }
-        return new String(
-                segment.asSlice(offset, i - offset).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.ISO_8859_1);
+        return latin1(offset, i);
+    }
+
+    private String latin1(long from, long to) {
+        byte[] bytes = new byte[(int) (to - from)];
+        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, from, bytes, 0, bytes.length);
+        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 }
