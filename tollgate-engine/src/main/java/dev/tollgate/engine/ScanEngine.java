@@ -1,5 +1,6 @@
 package dev.tollgate.engine;
 
+import com.google.common.base.Suppliers;
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.archive.ContainerType;
 import dev.tollgate.formats.archive.Entry;
@@ -37,6 +38,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -54,6 +57,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Vets a release: walks the inputs, vets every file (in parallel, one file per task) and applies the policy.
@@ -93,7 +97,8 @@ public final class ScanEngine {
     private final MsiInspector msiInspector;
     private final JarVerifier jarVerifier;
     private final SpoolMemory spoolMemory;
-    private final String cacheContext;
+    // Computed on first use: it needs the trust anchors, which may still be loading when the scan starts.
+    private final Supplier<String> cacheContext;
 
     /** One read buffer per scan thread for {@link #contentKey}: a new one per file grew the heap by hundreds of MiB. */
     private static final ThreadLocal<ByteBuffer> HASH_BUFFER =
@@ -103,7 +108,7 @@ public final class ScanEngine {
         this.options = options;
         // One heap allowance for unpacked entries across every file vetted at once; larger entries go to disk.
         this.spoolMemory = SpoolMemory.of(SpoolMemory.DEFAULT_CAPACITY);
-        this.cacheContext = options.cache().enabled() ? cacheContext(options) : "";
+        this.cacheContext = Suppliers.memoize(() -> cacheContext(options));
         this.peInspector = new PeInspector(options.trust());
         this.msiInspector = new MsiInspector(options.trust());
         this.jarVerifier = new JarVerifier(options.trust(), java.time.Clock.systemUTC());
@@ -416,9 +421,18 @@ public final class ScanEngine {
             t.setDaemon(true);
             return t;
         })) {
-            List<Future<VetResult>> futures = new ArrayList<>(total);
-            for (Target target : targets) {
-                futures.add(pool.submit(() -> {
+            // Largest files first, so that the last files to finish are small ones and no core waits long for the
+            // others at the end (the report keeps the path order: futures are collected by index).
+            List<Future<VetResult>> futures = new ArrayList<>(Collections.nCopies(total, null));
+            Integer[] bySize = new Integer[total];
+            Arrays.setAll(bySize, i -> i);
+            Arrays.sort(
+                    bySize,
+                    Comparator.comparingLong((Integer i) -> targets.get(i).size())
+                            .reversed());
+            for (int index : bySize) {
+                Target target = targets.get(index);
+                futures.set(index, pool.submit(() -> {
                     VetResult result = reuse ? cachedOrVetted(target) : vetAndStore(target);
                     synchronized (lock) {
                         filesDone[0]++;
@@ -484,7 +498,10 @@ public final class ScanEngine {
                 buffer.clear();
             }
             return Optional.of(new ScanCache.Key(
-                    cacheContext, nameOf(target.reportPath()), HexFormat.of().formatHex(sha256.digest()), size));
+                    cacheContext.get(),
+                    nameOf(target.reportPath()),
+                    HexFormat.of().formatHex(sha256.digest()),
+                    size));
         } catch (IOException e) {
             return Optional.empty();
         } catch (NoSuchAlgorithmException e) {
@@ -519,7 +536,7 @@ public final class ScanEngine {
         options.cache()
                 .store(
                         new ScanCache.Key(
-                                cacheContext,
+                                cacheContext.get(),
                                 nameOf(target.reportPath()),
                                 top.hashes().sha256(),
                                 top.size()),

@@ -2,6 +2,7 @@ package dev.tollgate.engine;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -43,23 +46,33 @@ public final class TrustAnchors {
     private static final Pattern PEM_CERTIFICATE =
             Pattern.compile("-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]*?)-----END CERTIFICATE-----");
 
-    private final List<X509Certificate> roots;
-    private final Set<TrustAnchor> anchors;
+    // The roots and anchors, computed once; standard() loads the JDK's roots on a thread of their own meanwhile.
+    private final FutureTask<Loaded> loaded;
 
-    private TrustAnchors(List<X509Certificate> roots) {
-        // Keep the first of identical certificates, so that a root given twice is one anchor.
-        Map<String, X509Certificate> unique = new LinkedHashMap<>();
-        for (X509Certificate root : roots) {
-            Objects.requireNonNull(root, "root");
-            unique.putIfAbsent(Certificates.thumbprint(root), root);
+    private record Loaded(List<X509Certificate> roots, Set<TrustAnchor> anchors) {
+
+        static Loaded of(List<X509Certificate> roots) {
+            // Keep the first of identical certificates, so that a root given twice is one anchor.
+            Map<String, X509Certificate> unique = new LinkedHashMap<>();
+            for (X509Certificate root : roots) {
+                Objects.requireNonNull(root, "root");
+                unique.putIfAbsent(Certificates.thumbprint(root), root);
+            }
+            List<X509Certificate> kept = List.copyOf(unique.values());
+            return new Loaded(
+                    kept, kept.stream().map(r -> new TrustAnchor(r, null)).collect(Collectors.toUnmodifiableSet()));
         }
-        this.roots = List.copyOf(unique.values());
-        this.anchors = this.roots.stream().map(r -> new TrustAnchor(r, null)).collect(Collectors.toUnmodifiableSet());
+    }
+
+    private TrustAnchors(FutureTask<Loaded> loaded) {
+        this.loaded = loaded;
     }
 
     /** Exactly these roots (tests, and callers that manage trust themselves). */
     public static TrustAnchors of(List<X509Certificate> roots) {
-        return new TrustAnchors(roots);
+        FutureTask<Loaded> task = new FutureTask<>(() -> Loaded.of(roots));
+        task.run();
+        return new TrustAnchors(task);
     }
 
     /**
@@ -75,28 +88,65 @@ public final class TrustAnchors {
     /** {@link #standard(List)} with the environment given, and the JDK's roots optional (for tests). */
     static TrustAnchors standard(List<Path> extraPems, Map<String, String> environment, boolean includeJdkRoots)
             throws IOException {
-        List<X509Certificate> roots = new ArrayList<>();
-        if (includeJdkRoots) {
-            roots.addAll(jdkRoots());
-        }
+        List<X509Certificate> given = new ArrayList<>();
         Optional<Path> configured = configuredRootsFile(environment);
         if (configured.isPresent()) {
-            roots.addAll(readPem(configured.get()));
+            given.addAll(readPem(configured.get()));
         }
         for (Path pem : extraPems) {
-            roots.addAll(readPem(pem));
+            given.addAll(readPem(pem));
         }
-        return new TrustAnchors(roots);
+        if (!includeJdkRoots) {
+            return of(given);
+        }
+        // Loading cacerts takes about 60 ms; it overlaps the start of the scan, which needs the anchors only for the
+        // first signature it checks (or for the scan cache's key). The JDK's roots come first, as before.
+        FutureTask<Loaded> task = new FutureTask<>(() -> {
+            List<X509Certificate> roots = new ArrayList<>(jdkRoots());
+            roots.addAll(given);
+            return Loaded.of(roots);
+        });
+        Thread loader = new Thread(task, "tollgate-trust-roots");
+        loader.setDaemon(true);
+        loader.start();
+        return new TrustAnchors(task);
     }
 
     /** The roots, without duplicates, in the order they were given. */
     public List<X509Certificate> roots() {
-        return roots;
+        return loaded().roots();
     }
 
     /** The roots as PKIX trust anchors. */
     Set<TrustAnchor> anchors() {
-        return anchors;
+        return loaded().anchors();
+    }
+
+    /**
+     * The roots once loaded, waiting for the JDK's when they are still being read.
+     *
+     * @throws UncheckedIOException when the JDK's trusted roots could not be read
+     */
+    private Loaded loaded() {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return loaded.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the roots are needed to finish; ask again, and restore the flag after
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw new UncheckedIOException(io);
+            }
+            throw new IllegalStateException("cannot load the trusted root certificates: " + e.getCause(), e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The trust store file: {@code $TOLLGATE_TRUST_ROOTS} (which must exist), else the XDG file if it exists. */
