@@ -12,10 +12,19 @@ import dev.tollgate.model.Report;
 import dev.tollgate.model.SectionInfo;
 import dev.tollgate.model.SignatureInfo;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.StringWriter;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The JSON report (DESIGN.md, "JSON report"). The contract's fields come first in the contract's order; the extra
@@ -41,11 +50,8 @@ final class JsonReportWriter implements ReportWriter {
             g.writeEndObject();
             g.writeStringField("verdict", report.verdict().label());
             JsonOutput.writeStrings(g, "reasons", report.reasons());
-            g.writeArrayFieldStart("files");
-            for (FileRecord file : report.files()) {
-                writeFile(g, file);
-            }
-            g.writeEndArray();
+            g.writeFieldName("files");
+            g.writeRawValue(filesArray(report.files()));
             g.writeArrayFieldStart("findings");
             for (Finding finding : report.findings()) {
                 writeFinding(g, finding);
@@ -58,6 +64,76 @@ final class JsonReportWriter implements ReportWriter {
         }
         out.write('\n');
         out.flush();
+    }
+
+    /** Reports with fewer files are written on the calling thread alone. */
+    static final int PARALLEL_MIN_FILES = 64;
+
+    /**
+     * The {@code files} array, exactly as writing its elements one by one would give it. A large report's files are
+     * written in slices on several threads: this runs after the scan, while the cores are otherwise idle, and the
+     * libwine report (9 MB) took 0.3 s on one thread. Each slice is written as the same document around it
+     * ({@code {"files" : [...]}}, so at the same nesting and indentation) and its elements are cut out and joined.
+     */
+    static String filesArray(List<FileRecord> files) throws IOException {
+        int threads = files.size() < PARALLEL_MIN_FILES
+                ? 1
+                : Math.min(Runtime.getRuntime().availableProcessors(), 8);
+        if (threads == 1) {
+            return slice(files);
+        }
+        int per = (files.size() + threads - 1) / threads;
+        List<Callable<String>> slices = new ArrayList<>();
+        for (int from = 0; from < files.size(); from += per) {
+            List<FileRecord> part = files.subList(from, Math.min(files.size(), from + per));
+            slices.add(() -> slice(part));
+        }
+        StringBuilder array = new StringBuilder();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "tollgate-report");
+            t.setDaemon(true);
+            return t;
+        })) {
+            for (Future<String> slice : pool.invokeAll(slices)) {
+                String elements = slice.get();
+                // "[" + elements + "\n  ]": keep the elements, joined as the array writes them.
+                elements = elements.substring(1, elements.length() - ARRAY_END.length());
+                array.append(array.isEmpty() ? "[" : ",").append(elements);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("writing the report was interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("writing the report failed: " + e.getCause(), e.getCause());
+        }
+        return array.append(ARRAY_END).toString();
+    }
+
+    /** How the pretty printer closes a non-empty array of the report's top-level object. */
+    private static final String ARRAY_END = "\n  ]";
+
+    /** The {@code files} array of {@code files} as it reads in the report, written on this thread. */
+    static String slice(List<FileRecord> files) throws IOException {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = JsonOutput.generator(out)) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("files");
+            for (FileRecord file : files) {
+                writeFile(g, file);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        String document = out.toString(); // {\n  "files": [...]\n}
+        int open = document.indexOf('[');
+        String end = "\n}";
+        if (open < 0 || !document.endsWith(end)) {
+            throw new IllegalStateException("unexpected layout of a report slice");
+        }
+        return document.substring(open, document.length() - end.length());
     }
 
     /**

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -120,6 +121,42 @@ class ReportWritersTest {
     @Test
     void jsonReportMatchesGoldenFile() throws IOException {
         assertGolden(render(ReportWriter.json(), sampleReport()), "report.golden.json");
+    }
+
+    @Test
+    void aLargeReportWrittenInSlicesOnSeveralThreadsIsTheOneThreadReport() throws IOException {
+        Report sample = sampleReport();
+        List<FileRecord> files = new ArrayList<>();
+        for (int i = 0; i < 3 * JsonReportWriter.PARALLEL_MIN_FILES + 7; i++) {
+            FileRecord f = sample.files().get(i % 2);
+            files.add(new FileRecord(
+                    i + "/" + f.path(),
+                    f.size() + i,
+                    f.hashes(),
+                    f.type(),
+                    f.entropy(),
+                    f.signatures(),
+                    f.indicators(),
+                    f.pe(),
+                    List.of("ffmpeg.dll"),
+                    List.of()));
+        }
+        for (int n : new int[] {
+            0, 1, JsonReportWriter.PARALLEL_MIN_FILES - 1, JsonReportWriter.PARALLEL_MIN_FILES, files.size()
+        }) {
+            List<FileRecord> some = files.subList(0, n);
+
+            assertThat(JsonReportWriter.filesArray(some)).as("%d files", n).isEqualTo(JsonReportWriter.slice(some));
+        }
+        // And the whole report reads as one written element by element: every file, in order, once.
+        Report large = new Report(sample.toolVersion(), sample.verdict(), files, sample.findings(), sample.reasons());
+        JsonNode root = new ObjectMapper().readTree(render(ReportWriter.json(), large));
+        assertThat(root.path("files")).hasSize(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            assertThat(root.path("files").get(i).path("path").asText())
+                    .isEqualTo(files.get(i).path());
+        }
+        assertThat(render(ReportWriter.json(), large)).contains("\n  \"files\": [\n    {\n      \"path\": \"0/");
     }
 
     @Test
