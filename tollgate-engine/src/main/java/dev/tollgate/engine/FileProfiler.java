@@ -5,9 +5,13 @@ import dev.tollgate.formats.pe.ByteRange;
 import dev.tollgate.model.Hashes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -27,8 +31,23 @@ final class FileProfiler {
 
     static final int CHUNK = 1 << 20;
 
+    /**
+     * Mapped files at least this large have their pages dropped as they are read. A smaller file's pages stay mapped:
+     * its parsers read parts of it again (PE headers, import and export tables), and dropping them meant faulting
+     * them back in; keeping them costs at most this much resident memory per scan thread.
+     */
+    static final long UNLOAD_MIN = 32L << 20;
+
     /** The page size the kernel maps files in; a multiple of it is always safe to drop. */
     private static final long PAGE = 4096;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Each scan thread's chunk window, kept between files: a new 1 MiB array per file cost its zeroing (about 1% of a
+     * scan's CPU). Only full-size windows are kept.
+     */
+    private static final ThreadLocal<byte[]> WINDOW = new ThreadLocal<>();
 
     private FileProfiler() {}
 
@@ -43,7 +62,25 @@ final class FileProfiler {
         Pass pass = new Pass(size, disjoint(regions, size));
         // Each chunk is copied with the margins the string scanner needs to see around it.
         int margin = StringScanner.MARGIN;
-        byte[] window = new byte[(int) Math.min(CHUNK + 2L * margin, Math.max(size, 1))];
+        byte[] window = WINDOW.get();
+        WINDOW.remove(); // a profile nested in this one (none today) gets a window of its own
+        int windowSize = (int) Math.min(CHUNK + 2L * margin, Math.max(size, 1));
+        if (window == null || window.length < windowSize) {
+            window = new byte[windowSize];
+        }
+        try {
+            return profile(view, pass, window);
+        } finally {
+            if (window.length == CHUNK + 2 * margin) {
+                WINDOW.set(window);
+            }
+        }
+    }
+
+    private static FileProfile profile(ByteView view, Pass pass, byte[] window) {
+        MemorySegment segment = view.segment();
+        long size = segment.byteSize();
+        int margin = StringScanner.MARGIN;
         long unloaded = 0;
         for (long offset = 0; offset < size; offset += CHUNK) {
             int length = (int) Math.min(CHUNK, size - offset);
@@ -51,7 +88,7 @@ final class FileProfiler {
             int windowLength = (int) (Math.min(size, offset + length + margin) - windowStart);
             MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, windowStart, window, 0, windowLength);
             pass.chunk(window, windowStart, windowLength, offset, length);
-            if (segment.isMapped()) {
+            if (segment.isMapped() && size >= UNLOAD_MIN) {
                 // The pages read are dropped from this process (the page cache keeps them), so that a large mapped
                 // file does not stay resident while the scan goes on: RSS is bounded by what is being read.
                 long done = (offset + length - margin) & -PAGE;
@@ -73,8 +110,9 @@ final class FileProfiler {
         private final List<ByteRange> regions;
         private final long[][] histograms; // one per region, then the rest of the file
         private int region;
+        // Scratch tables for countBytes (a piece is at most one chunk, so int counts cannot overflow).
+        private final int[][] counts = new int[4][256];
         private final StringScanner strings;
-        private final List<String> found = new ArrayList<>();
         private final IndicatorExtractor indicators = new IndicatorExtractor();
         private final FileNameCollector fileNames = new FileNameCollector();
 
@@ -92,12 +130,10 @@ final class FileProfiler {
             sha1.update(window, at, length);
             md5.update(window, at, length);
             count(window, at, offset, length);
-            strings.scan(window, windowStart, windowLength, offset, offset + length, found);
-            for (String s : found) {
-                indicators.accept(s);
-                fileNames.accept(s);
-            }
-            found.clear();
+            strings.scan(window, windowStart, windowLength, offset, offset + length, (text, from, count) -> {
+                indicators.accept(text, from, count);
+                fileNames.accept(text, from, count);
+            });
         }
 
         /** Counts the bytes piece by piece: the pieces end where a region starts or ends. */
@@ -115,13 +151,45 @@ final class FileProfiler {
                                 inside
                                         ? regions.get(region).end()
                                         : regions.get(region).offset());
-                long[] histogram = histograms[inside ? region : regions.size()];
-                int first = at + (int) (from - offset);
-                int last = at + (int) (to - offset);
-                for (int i = first; i < last; i++) {
-                    histogram[window[i] & 0xff]++;
-                }
+                countBytes(
+                        window,
+                        at + (int) (from - offset),
+                        at + (int) (to - offset),
+                        histograms[inside ? region : regions.size()]);
                 from = to;
+            }
+        }
+
+        /**
+         * Adds the bytes {@code window[first, last)} to {@code histogram}. Eight bytes are read at a time and counted
+         * in four tables in turn, so that a run of equal bytes (zero padding fills PE files) does not make each
+         * increment wait for the one before: about 15% faster than one table on the libwine DLLs.
+         */
+        private void countBytes(byte[] window, int first, int last, long[] histogram) {
+            int[] a = counts[0];
+            int[] b = counts[1];
+            int[] c = counts[2];
+            int[] d = counts[3];
+            int i = first;
+            for (int lastWord = last - Long.BYTES; i <= lastWord; i += Long.BYTES) {
+                long w = (long) LONGS.get(window, i);
+                a[(int) w & 0xff]++;
+                b[(int) (w >>> 8) & 0xff]++;
+                c[(int) (w >>> 16) & 0xff]++;
+                d[(int) (w >>> 24) & 0xff]++;
+                a[(int) (w >>> 32) & 0xff]++;
+                b[(int) (w >>> 40) & 0xff]++;
+                c[(int) (w >>> 48) & 0xff]++;
+                d[(int) (w >>> 56) & 0xff]++;
+            }
+            for (; i < last; i++) {
+                a[window[i] & 0xff]++;
+            }
+            for (int v = 0; v < 256; v++) {
+                histogram[v] += a[v] + b[v] + c[v] + d[v];
+            }
+            for (int[] table : counts) {
+                Arrays.fill(table, 0);
             }
         }
 

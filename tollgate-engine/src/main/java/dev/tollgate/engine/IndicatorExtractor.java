@@ -4,7 +4,9 @@ import com.google.common.net.InetAddresses;
 import com.google.common.net.InternetDomainName;
 import dev.tollgate.model.NetworkIndicators;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -12,6 +14,11 @@ import java.util.TreeSet;
 /**
  * Collects network indicators from the printable strings of one file: URLs ({@code http}, {@code https}, {@code ftp},
  * {@code ws}, {@code wss}), domain names and IPv4/IPv6 addresses.
+ *
+ * <p>The strings are printable ASCII, as {@link StringScanner} delivers them, and are read as bytes: a {@code String}
+ * is made only of a string that holds {@code ://} (for its URLs), of a manifest header's name, of a candidate for an
+ * IPv6 address, and of a dotted name that passes every check before the Public Suffix List's or is kept. Most strings
+ * of a binary make none.
  *
  * <p>Binaries are full of dotted names that are not domains ({@code ffmpeg.dll}, {@code System.IO},
  * {@code e.target.id}, {@code com.sun.net}, {@code 10.0.19041.1}), so the rules lean towards precision:
@@ -138,36 +145,56 @@ final class IndicatorExtractor {
             "add-opens",
             "add-exports");
 
+    // The suffix sets above as suffixKey gives them, sorted, to look a label up in bytes.
+    private static final long[] EXTENSION_LIKE_KEYS = suffixKeys(EXTENSION_LIKE_SUFFIXES);
+    private static final long[] WORD_LIKE_KEYS = suffixKeys(WORD_LIKE_COUNTRY_CODES);
+    private static final long[] BARE_GENERIC_KEYS = suffixKeys(BARE_GENERIC_SUFFIXES);
+    private static final byte[] BROADCAST = ascii("255.255.255.255");
+    private static final byte[] CLOUDFLARE_RESOLVER = ascii("1.1.1.1");
+    private static final byte[] CLOUDFLARE_SECONDARY = ascii("1.0.0.1");
+
     private final Set<String> urls = new TreeSet<>();
     private final Set<String> domains = new TreeSet<>();
     private final Set<String> ips = new TreeSet<>();
     private boolean truncated;
-    // A manifest header line held until the next string shows whether it was folded (see accept).
-    private final StringBuilder header = new StringBuilder();
+    // A manifest header line, header[0, headerLength), held until the next string shows whether it was folded.
+    private byte[] header = new byte[128];
+    private int headerLength;
     private boolean headerHoldsJavaNames;
     private int lastLineLength;
+    // The dotted token being classified, in lower case, from index 0 (see classify). Both arrays grow as needed.
+    private byte[] lowerToken = new byte[128];
 
-    /** Looks for indicators in one string. */
+    /** Looks for indicators in one string of printable ASCII (see {@link #accept(byte[], int, int)}). */
     void accept(String s) {
-        if (!header.isEmpty()
-                && isManifestContinuation(s)
+        byte[] text = s.getBytes(StandardCharsets.ISO_8859_1);
+        accept(text, 0, text.length);
+    }
+
+    /**
+     * Looks for indicators in one string of printable ASCII, {@code text[offset, offset + length)}, one character per
+     * byte, as {@link StringScanner} delivers it. The bytes are not kept: what is held is copied.
+     */
+    void accept(byte[] text, int offset, int length) {
+        if (headerLength > 0
+                && isManifestContinuation(text, offset, length)
                 && lastLineLength >= MIN_FOLDED_WIDTH
-                && header.length() + s.length() <= MAX_UNFOLDED) {
-            header.append(s, 1, s.length()); // the manifest specification's unfolding: drop the one space, join
-            lastLineLength = s.length();
+                && headerLength + length <= MAX_UNFOLDED) {
+            hold(text, offset + 1, length - 1); // the manifest specification's unfolding: drop the one space, join
+            lastLineLength = length;
             return;
         }
-        boolean continuesJavaNames = headerHoldsJavaNames && isManifestContinuation(s);
+        boolean continuesJavaNames = headerHoldsJavaNames && isManifestContinuation(text, offset, length);
         flushHeader();
-        int colon = manifestHeaderNameEnd(s);
+        int colon = manifestHeaderNameEnd(text, offset, length);
         if (colon > 0 || continuesJavaNames) {
             // Held until the next string shows whether the line was folded.
-            header.append(s);
-            headerHoldsJavaNames = continuesJavaNames || holdsJavaNames(s.substring(0, colon));
-            lastLineLength = s.length();
+            hold(text, offset, length);
+            headerHoldsJavaNames = continuesJavaNames || holdsJavaNames(string(text, offset, colon));
+            lastLineLength = length;
             return;
         }
-        scan(s, false);
+        scan(text, offset, length, false);
     }
 
     boolean truncated() {
@@ -180,41 +207,65 @@ final class IndicatorExtractor {
         return new NetworkIndicators(new ArrayList<>(urls), new ArrayList<>(domains), new ArrayList<>(ips));
     }
 
-    private void scan(String s, boolean javaNames) {
-        if (s.indexOf('.') < 0 && s.indexOf(':') < 0) {
+    private void scan(byte[] text, int offset, int length, boolean javaNames) {
+        int end = offset + length;
+        boolean dot = false;
+        boolean colon = false;
+        boolean url = false;
+        for (int i = offset; i < end; i++) {
+            if (text[i] == '.') {
+                dot = true;
+            } else if (text[i] == ':') {
+                colon = true;
+                url |= i + 2 < end && text[i + 1] == '/' && text[i + 2] == '/';
+            }
+        }
+        if (!dot && !colon) {
             return; // every indicator has a dot or a colon: skip the bulk of strings cheaply
         }
-        findUrls(s);
+        if (url) {
+            findUrls(string(text, offset, length));
+        }
         if (!javaNames) {
-            findDottedNames(s);
+            findDottedNames(text, offset, end);
         }
-        if (s.indexOf(':') >= 0) {
-            findIpv6(s);
+        if (colon) {
+            findIpv6(text, offset, end);
         }
+    }
+
+    /** Appends {@code text[offset, offset + length)} to the header line held. */
+    private void hold(byte[] text, int offset, int length) {
+        if (headerLength + length > header.length) {
+            header = Arrays.copyOf(header, Math.max(2 * header.length, headerLength + length));
+        }
+        System.arraycopy(text, offset, header, headerLength, length);
+        headerLength += length;
     }
 
     private void flushHeader() {
-        if (header.isEmpty()) {
+        if (headerLength == 0) {
             return;
         }
-        String line = header.toString();
-        header.setLength(0);
-        scan(line, headerHoldsJavaNames);
+        int length = headerLength;
+        headerLength = 0;
+        scan(header, 0, length, headerHoldsJavaNames);
     }
 
     /**
-     * The end of a JAR manifest header's name ({@code Name: value}; JAR File Specification, "Manifest Specification":
-     * an alphanumeric, then up to 69 alphanumerics, {@code -} or {@code _}, then a colon and one space), or -1.
+     * The end of a JAR manifest header's name in {@code text[offset, offset + length)} ({@code Name: value}; JAR File
+     * Specification, "Manifest Specification": an alphanumeric, then up to 69 alphanumerics, {@code -} or {@code _},
+     * then a colon and one space), counted from {@code offset}, or -1.
      */
-    static int manifestHeaderNameEnd(String s) {
-        int n = Math.min(s.length(), 71);
-        if (n == 0 || !isAsciiAlphanumeric(s.charAt(0))) {
+    static int manifestHeaderNameEnd(byte[] text, int offset, int length) {
+        int n = Math.min(length, 71);
+        if (n == 0 || !isAsciiAlphanumeric(text[offset])) {
             return -1;
         }
         for (int i = 1; i < n; i++) {
-            char c = s.charAt(i);
+            byte c = text[offset + i];
             if (c == ':') {
-                return i + 1 < s.length() && s.charAt(i + 1) == ' ' ? i : -1;
+                return i + 1 < length && text[offset + i + 1] == ' ' ? i : -1;
             }
             if (!isAsciiAlphanumeric(c) && c != '-' && c != '_') {
                 return -1;
@@ -224,8 +275,8 @@ final class IndicatorExtractor {
     }
 
     /** A manifest continuation line: exactly one space, then the rest of the folded value. */
-    private static boolean isManifestContinuation(String s) {
-        return s.length() > 1 && s.charAt(0) == ' ' && s.charAt(1) != ' ';
+    private static boolean isManifestContinuation(byte[] text, int offset, int length) {
+        return length > 1 && text[offset] == ' ' && text[offset + 1] != ' ';
     }
 
     /**
@@ -346,26 +397,41 @@ final class IndicatorExtractor {
      * is a valid name under a public suffix and the host with them is not.
      */
     static int derTagAfterHost(String host) {
-        int lastDot = host.lastIndexOf('.');
-        if (lastDot < 0) {
+        byte[] bytes = host.getBytes(StandardCharsets.ISO_8859_1);
+        return derTagAfterHost(bytes, 0, bytes.length);
+    }
+
+    /** {@link #derTagAfterHost(String)} of the host {@code host[offset, offset + length)}. */
+    private static int derTagAfterHost(byte[] host, int offset, int length) {
+        int end = offset + length;
+        int lastDot = lastIndexOf(host, offset, end, '.');
+        if (lastDot < offset) {
             return 0;
         }
         int tagAt = lastDot + 1;
-        while (tagAt < host.length() && isAsciiLetter(host.charAt(tagAt))) {
+        while (tagAt < end && isAsciiLetter(host[tagAt])) {
             tagAt++;
         }
-        int tail = host.length() - tagAt;
-        if (tagAt - lastDot < 3 || tail < 1 || tail > 2 || !isDerSequenceOrSetTag(host.charAt(tagAt))) {
+        int tail = end - tagAt;
+        if (tagAt - lastDot < 3 || tail < 1 || tail > 2 || !isDerSequenceOrSetTag(host[tagAt])) {
             return 0;
         }
-        String name = host.substring(0, tagAt);
-        if (!isHostname(name) || !InternetDomainName.from(name).isUnderPublicSuffix()) {
+        if (!isHostUnderPublicSuffix(host, offset, tagAt - offset)) {
             return 0;
         }
-        return isHostname(host) && InternetDomainName.from(host).isUnderPublicSuffix() ? 0 : tail;
+        return isHostUnderPublicSuffix(host, offset, length) ? 0 : tail;
     }
 
-    private static boolean isDerSequenceOrSetTag(char c) {
+    /** Whether {@code host[offset, offset + length)} is a host name ({@link #isHostname}) under a public suffix. */
+    private static boolean isHostUnderPublicSuffix(byte[] host, int offset, int length) {
+        if (!isHostnameSyntax(host, offset, length)) {
+            return false;
+        }
+        String name = string(host, offset, length);
+        return InternetDomainName.isValid(name) && InternetDomainName.from(name).isUnderPublicSuffix();
+    }
+
+    private static boolean isDerSequenceOrSetTag(int c) {
         return c == '0' || c == '1';
     }
 
@@ -381,88 +447,112 @@ final class IndicatorExtractor {
         return host.length() > 253 ? "" : host.toLowerCase(Locale.ROOT);
     }
 
-    /** Tokens of letters, digits, dots and hyphens: candidates for bare domains and IPv4 addresses. */
-    private void findDottedNames(String s) {
-        int i = 0;
-        int n = s.length();
-        while (i < n) {
-            while (i < n && !isNameChar(s.charAt(i))) {
+    /**
+     * Tokens of letters, digits, dots and hyphens in {@code text[from, to)}: candidates for bare domains and IPv4
+     * addresses.
+     */
+    private void findDottedNames(byte[] text, int from, int to) {
+        int i = from;
+        while (i < to) {
+            while (i < to && !isNameChar(text[i])) {
                 i++;
             }
             int start = i;
             int dots = 0;
-            char c;
-            while (i < n && isNameChar(c = s.charAt(i))) {
+            byte c;
+            while (i < to && isNameChar(c = text[i])) {
                 if (c == '.') {
                     dots++;
                 }
                 i++;
             }
-            if (dots == 0 || i - start < 4 || gluedToWord(s, start, i)) {
+            if (dots == 0 || i - start < 4 || gluedToWord(text, from, to, start, i)) {
                 continue;
             }
             int tokenStart = start;
             int tokenEnd = i;
-            while (tokenStart < tokenEnd && (s.charAt(tokenStart) == '.' || s.charAt(tokenStart) == '-')) {
+            while (tokenStart < tokenEnd && (text[tokenStart] == '.' || text[tokenStart] == '-')) {
                 tokenStart++;
             }
-            while (tokenEnd > tokenStart && (s.charAt(tokenEnd - 1) == '.' || s.charAt(tokenEnd - 1) == '-')) {
+            while (tokenEnd > tokenStart && (text[tokenEnd - 1] == '.' || text[tokenEnd - 1] == '-')) {
                 tokenEnd--;
             }
             if (tokenEnd - tokenStart >= 4) {
-                classify(s.substring(tokenStart, tokenEnd), tokenStart > 0 && s.charAt(tokenStart - 1) == '@');
+                classify(text, tokenStart, tokenEnd - tokenStart, tokenStart > from && text[tokenStart - 1] == '@');
             }
         }
     }
 
-    /** A name glued to {@code _} or {@code \} is part of an identifier or a Windows path, not a host. */
-    private static boolean gluedToWord(String s, int start, int end) {
-        return (start > 0 && (s.charAt(start - 1) == '_' || s.charAt(start - 1) == '\\'))
-                || (end < s.length() && s.charAt(end) == '_');
+    /**
+     * A name {@code text[start, end)} glued to {@code _} or {@code \} in {@code text[from, to)} is part of an
+     * identifier or a Windows path, not a host.
+     */
+    private static boolean gluedToWord(byte[] text, int from, int to, int start, int end) {
+        return (start > from && (text[start - 1] == '_' || text[start - 1] == '\\')) || (end < to && text[end] == '_');
     }
 
-    /** Classifies a dotted token; {@code mailHost} when it follows {@code @}, as the host of a mail address does. */
-    private void classify(String token, boolean mailHost) {
-        if (isIpv4(token)) {
-            if (!token.endsWith(".0")
-                    && !token.startsWith("0.")
-                    && !token.equals("255.255.255.255")
-                    && !looksLikeOid(token)) {
-                add(ips, token);
+    /**
+     * Classifies the dotted token {@code text[offset, offset + length)}; {@code mailHost} when it follows {@code @}, as
+     * the host of a mail address does.
+     */
+    private void classify(byte[] text, int offset, int length, boolean mailHost) {
+        if (isIpv4(text, offset, length)) {
+            int end = offset + length;
+            if (!(text[end - 2] == '.' && text[end - 1] == '0')
+                    && !(text[offset] == '0' && text[offset + 1] == '.')
+                    && !equalsAscii(text, offset, length, BROADCAST)
+                    && !looksLikeOid(text, offset, length)) {
+                add(ips, string(text, offset, length));
             }
             return;
         }
-        int tag = derTagAfterHost(token.toLowerCase(Locale.ROOT));
-        if (tag > 0) {
-            token = token.substring(0, token.length() - tag); // a DER dNSName followed by the next element's tag
-        }
-        int lastDot = token.lastIndexOf('.');
-        String top = token.substring(lastDot + 1);
-        if (top.length() < 2 || !isLetters(top) && !top.startsWith("xn--")) {
+        byte[] lower = lowerCase(text, offset, length);
+        // A DER dNSName loses the next element's tag glued to it: the token is text[offset, offset + n) from here on,
+        // lower[0, n) in lower case.
+        int n = length - derTagAfterHost(lower, 0, length);
+        int lastDot = lastIndexOf(text, offset, offset + n, '.') - offset;
+        int top = offset + lastDot + 1;
+        int topLength = n - lastDot - 1;
+        if (topLength < 2 || !isLetters(text, top, topLength) && !startsWithPunycode(text, top, topLength)) {
             return; // every public suffix's last label is letters (or punycode)
         }
-        if (!top.equals(top.toLowerCase(Locale.ROOT)) && !token.equals(token.toUpperCase(Locale.ROOT))) {
+        if (hasUpperCase(text, top, topLength) && hasLowerCase(text, offset, n)) {
             return; // System.IO, System.Net: namespaces written in PascalCase
         }
-        if (hasCamelCase(token)) {
+        if (hasCamelCase(text, offset, n)) {
             return; // basePosition.top, event.targetId: identifiers, not hosts
         }
-        String lower = token.toLowerCase(Locale.ROOT);
-        if (!isBareDomainSuffix(lower.substring(lastDot + 1)) || !isHostname(lower)) {
+        if (!isBareDomainSuffix(lower, lastDot + 1, topLength) || !isHostnameSyntax(lower, 0, n)) {
             return;
         }
-        InternetDomainName name = InternetDomainName.from(lower);
+        String host = string(lower, 0, n);
+        if (!InternetDomainName.isValid(host)) {
+            return;
+        }
+        InternetDomainName name = InternetDomainName.from(host);
         if (name.parts().size() > MAX_BARE_LABELS
                 || REVERSE_DNS_HEADS.contains(name.parts().getFirst())) {
             return; // com.sun.org.apache...: a package name, not a host
         }
-        if (!mailHost && name.parts().size() == 2 && lower.length() - lastDot == 3 && lower.length() < MIN_SHORT_NAME) {
+        if (!mailHost && name.parts().size() == 2 && n - lastDot == 3 && n < MIN_SHORT_NAME) {
             return; // ar.bg, siy.sy: chance, see MIN_SHORT_NAME
         }
         if (name.isUnderPublicSuffix()
                 && name.topPrivateDomain().parts().getFirst().length() >= 2) {
             add(domains, name.toString());
         }
+    }
+
+    /** {@code text[offset, offset + length)} in lower case, in {@link #lowerToken} from index 0. */
+    private byte[] lowerCase(byte[] text, int offset, int length) {
+        if (lowerToken.length < length) {
+            lowerToken = new byte[Math.max(length, 2 * lowerToken.length)];
+        }
+        for (int i = 0; i < length; i++) {
+            byte c = text[offset + i];
+            lowerToken[i] = c >= 'A' && c <= 'Z' ? (byte) (c + ('a' - 'A')) : c;
+        }
+        return lowerToken;
     }
 
     /**
@@ -480,10 +570,10 @@ final class IndicatorExtractor {
     private static final Set<String> REVERSE_DNS_HEADS =
             Set.of("com", "org", "net", "java", "javax", "jdk", "sun", "android");
 
-    private static boolean hasCamelCase(String token) {
-        for (int i = 1; i < token.length(); i++) {
-            char c = token.charAt(i);
-            char before = token.charAt(i - 1);
+    private static boolean hasCamelCase(byte[] text, int offset, int length) {
+        for (int i = offset + 1; i < offset + length; i++) {
+            byte c = text[i];
+            byte before = text[i - 1];
             if (c >= 'A' && c <= 'Z' && before >= 'a' && before <= 'z') {
                 return true;
             }
@@ -492,33 +582,77 @@ final class IndicatorExtractor {
     }
 
     /**
-     * Whether a bare name ending in {@code tld} may be a domain: a two-letter country code that is not
-     * extension-like, or one of {@link #BARE_GENERIC_SUFFIXES}.
+     * Whether a bare name ending in the label {@code tld[offset, offset + length)} (lower case) may be a domain: a
+     * two-letter country code that is not extension-like, or one of {@link #BARE_GENERIC_SUFFIXES}.
      */
-    static boolean isBareDomainSuffix(String tld) {
-        if (EXTENSION_LIKE_SUFFIXES.contains(tld)) {
+    static boolean isBareDomainSuffix(byte[] tld, int offset, int length) {
+        long key = suffixKey(tld, offset, length);
+        if (Arrays.binarySearch(EXTENSION_LIKE_KEYS, key) >= 0) {
             return false;
         }
-        if (tld.length() == 2) {
-            return !WORD_LIKE_COUNTRY_CODES.contains(tld);
+        if (length == 2) {
+            return Arrays.binarySearch(WORD_LIKE_KEYS, key) < 0;
         }
-        return BARE_GENERIC_SUFFIXES.contains(tld) || tld.startsWith("xn--");
+        return Arrays.binarySearch(BARE_GENERIC_KEYS, key) >= 0 || startsWithPunycode(tld, offset, length);
     }
 
-    private void findIpv6(String s) {
-        int i = 0;
-        int n = s.length();
-        while (i < n) {
-            while (i < n && !isIpv6Char(s.charAt(i))) {
+    /**
+     * The label {@code text[offset, offset + length)} packed into a long, one byte per character, when it is at most
+     * eight lower-case letters, as every label of the suffix sets is; -1 otherwise, which is none of their keys.
+     */
+    private static long suffixKey(byte[] text, int offset, int length) {
+        if (length > Long.BYTES) {
+            return -1;
+        }
+        long key = 0;
+        for (int i = offset; i < offset + length; i++) {
+            byte c = text[i];
+            if (c < 'a' || c > 'z') {
+                return -1;
+            }
+            key = key << 8 | c;
+        }
+        return key;
+    }
+
+    private static long[] suffixKeys(Set<String> labels) {
+        return labels.stream()
+                .mapToLong(label -> {
+                    long key = suffixKey(ascii(label), 0, label.length());
+                    if (key < 0) {
+                        throw new IllegalArgumentException("not up to eight lower-case letters: " + label);
+                    }
+                    return key;
+                })
+                .sorted()
+                .toArray();
+    }
+
+    private static boolean startsWithPunycode(byte[] label, int offset, int length) {
+        return length >= 4
+                && label[offset] == 'x'
+                && label[offset + 1] == 'n'
+                && label[offset + 2] == '-'
+                && label[offset + 3] == '-';
+    }
+
+    /** IPv6 candidates in {@code text[from, to)}: tokens of hex digits, colons and dots. */
+    private void findIpv6(byte[] text, int from, int to) {
+        int i = from;
+        while (i < to) {
+            while (i < to && !isIpv6Char(text[i])) {
                 i++;
             }
             int start = i;
-            while (i < n && isIpv6Char(s.charAt(i))) {
+            while (i < to && isIpv6Char(text[i])) {
                 i++;
             }
-            String token = s.substring(start, i);
-            boolean glued = (start > 0 && isNameChar(s.charAt(start - 1))) || (i < n && isNameChar(s.charAt(i)));
-            if (!glued && hexGroups(token) >= 3 && InetAddresses.isInetAddress(token)) {
+            boolean glued = (start > from && isNameChar(text[start - 1])) || (i < to && isNameChar(text[i]));
+            if (glued || hexGroups(text, start, i) < 3) {
+                continue;
+            }
+            String token = string(text, start, i - start);
+            if (InetAddresses.isInetAddress(token)) {
                 InetAddress address = InetAddresses.forString(token);
                 if (!address.isAnyLocalAddress()) {
                     add(ips, InetAddresses.toAddrString(address));
@@ -530,17 +664,23 @@ final class IndicatorExtractor {
     /**
      * Object identifiers (X.509, ASN.1) fill signed binaries: their first arc is 0, 1 or 2, and under 1 the second arc
      * is below 40 ({@code 1.3.6.1}, {@code 2.5.29.14}). A dotted quad starting {@code 1.N.} or {@code 2.N.} with N below
-     * 40 is taken as one, except the well-known resolvers {@code 1.1.1.1} and {@code 1.0.0.1}.
+     * 40 is taken as one, except the well-known resolvers {@code 1.1.1.1} and {@code 1.0.0.1}. The quad, which
+     * {@link #isIpv4} accepts, is {@code text[offset, offset + length)}.
      */
-    static boolean looksLikeOid(String dottedQuad) {
-        if (dottedQuad.equals("1.1.1.1") || dottedQuad.equals("1.0.0.1")) {
+    static boolean looksLikeOid(byte[] text, int offset, int length) {
+        if (equalsAscii(text, offset, length, CLOUDFLARE_RESOLVER)
+                || equalsAscii(text, offset, length, CLOUDFLARE_SECONDARY)) {
             return false;
         }
-        int firstDot = dottedQuad.indexOf('.');
-        int secondDot = dottedQuad.indexOf('.', firstDot + 1);
-        String first = dottedQuad.substring(0, firstDot);
-        int second = Integer.parseInt(dottedQuad.substring(firstDot + 1, secondDot));
-        return (first.equals("1") || first.equals("2")) && second < 40;
+        int firstDot = offset + 1;
+        while (text[firstDot] != '.') {
+            firstDot++;
+        }
+        int second = 0;
+        for (int i = firstDot + 1; text[i] != '.'; i++) {
+            second = second * 10 + (text[i] - '0');
+        }
+        return firstDot == offset + 1 && (text[offset] == '1' || text[offset] == '2') && second < 40;
     }
 
     /**
@@ -549,48 +689,61 @@ final class IndicatorExtractor {
      * reports failure by throwing, which is slow on hostile strings full of near-names.
      */
     static boolean isHostname(String s) {
-        int n = s.length();
-        if (n == 0 || n > 253) {
+        byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1);
+        return isHostnameSyntax(bytes, 0, bytes.length) && InternetDomainName.isValid(s);
+    }
+
+    /** The checks of {@link #isHostname} but Guava's, on {@code s[offset, offset + length)}. */
+    private static boolean isHostnameSyntax(byte[] s, int offset, int length) {
+        if (length == 0 || length > 253) {
             return false;
         }
-        int labelStart = 0;
-        for (int i = 0; i <= n; i++) {
-            char c = i < n ? s.charAt(i) : '.';
+        int end = offset + length;
+        int labelStart = offset;
+        int topFirst = 0;
+        for (int i = offset; i <= end; i++) {
+            int c = i < end ? s[i] : '.';
             if (c == '.') {
-                int length = i - labelStart;
-                if (length == 0 || length > 63 || s.charAt(labelStart) == '-' || s.charAt(i - 1) == '-') {
+                int labelLength = i - labelStart;
+                if (labelLength == 0 || labelLength > 63 || s[labelStart] == '-' || s[i - 1] == '-') {
                     return false;
                 }
+                topFirst = s[labelStart];
                 labelStart = i + 1;
             } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
                 return false;
             }
         }
-        char topFirst = s.charAt(s.lastIndexOf('.') + 1);
-        return topFirst >= 'a' && topFirst <= 'z' && InternetDomainName.isValid(s);
+        return topFirst >= 'a' && topFirst <= 'z';
     }
 
     /** Four decimal octets 0-255 without leading zeros. */
     static boolean isIpv4(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1);
+        return isIpv4(bytes, 0, bytes.length);
+    }
+
+    /** {@link #isIpv4(String)} of {@code s[offset, offset + length)}. */
+    private static boolean isIpv4(byte[] s, int offset, int length) {
         int octets = 0;
-        int i = 0;
-        int n = s.length();
+        int i = offset;
+        int n = offset + length;
         while (i <= n) {
             int start = i;
             int value = 0;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9' && i - start < 3) {
-                value = value * 10 + (s.charAt(i) - '0');
+            while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3) {
+                value = value * 10 + (s[i] - '0');
                 i++;
             }
             int digits = i - start;
-            if (digits == 0 || value > 255 || (digits > 1 && s.charAt(start) == '0')) {
+            if (digits == 0 || value > 255 || (digits > 1 && s[start] == '0')) {
                 return false;
             }
             octets++;
             if (i == n) {
                 return octets == 4;
             }
-            if (s.charAt(i) != '.' || octets == 4) {
+            if (s[i] != '.' || octets == 4) {
                 return false;
             }
             i++;
@@ -609,12 +762,15 @@ final class IndicatorExtractor {
         set.add(value);
     }
 
-    /** Non-empty colon-separated groups: {@code 2001:db8::1} has 3; {@code 9::b} (from a C++ symbol) has 2. */
-    private static int hexGroups(String s) {
+    /**
+     * Non-empty colon-separated groups in {@code s[from, to)}: {@code 2001:db8::1} has 3; {@code 9::b} (from a C++
+     * symbol) has 2.
+     */
+    private static int hexGroups(byte[] s, int from, int to) {
         int groups = 0;
         boolean inGroup = false;
-        for (int i = 0; i < s.length(); i++) {
-            boolean colon = s.charAt(i) == ':';
+        for (int i = from; i < to; i++) {
+            boolean colon = s[i] == ':';
             if (!colon && !inGroup) {
                 groups++;
             }
@@ -623,29 +779,93 @@ final class IndicatorExtractor {
         return groups;
     }
 
-    private static boolean isLetters(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (!isAsciiLetter(s.charAt(i))) {
+    /** The index of the last {@code b} in {@code text[from, to)}, or {@code from - 1} when there is none. */
+    private static int lastIndexOf(byte[] text, int from, int to, char b) {
+        int i = to - 1;
+        while (i >= from && text[i] != b) {
+            i--;
+        }
+        return i;
+    }
+
+    private static boolean equalsAscii(byte[] text, int offset, int length, byte[] word) {
+        if (length != word.length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (text[offset + i] != word[i]) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean isAsciiAlphanumeric(char c) {
-        return isAsciiLetter(c) || (c >= '0' && c <= '9');
+    private static boolean isLetters(byte[] text, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (!isAsciiLetter(text[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    private static boolean isAsciiLetter(char c) {
+    private static boolean hasUpperCase(byte[] text, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (text[i] >= 'A' && text[i] <= 'Z') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasLowerCase(byte[] text, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            if (text[i] >= 'a' && text[i] <= 'z') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code text[offset, offset + length)} as a string, one character per byte. */
+    private static String string(byte[] text, int offset, int length) {
+        return new String(text, offset, length, StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static boolean isAsciiLetter(int c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
-    private static boolean isNameChar(char c) {
-        return isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '.' || c == '-';
+    // The classes of the bytes that the tokenizers test most, as tables: a table lookup is a few bytecodes where a
+    // chain of comparisons is dozens, and the JIT compiler inlines the lookups into every loop that uses them.
+    private static final boolean[] ALPHANUMERIC = new boolean[256];
+    private static final boolean[] NAME_CHAR = new boolean[256];
+    private static final boolean[] IPV6_CHAR = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            boolean digit = c >= '0' && c <= '9';
+            ALPHANUMERIC[c] = isAsciiLetter(c) || digit;
+            NAME_CHAR[c] = ALPHANUMERIC[c] || c == '.' || c == '-';
+            IPV6_CHAR[c] = digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+        }
     }
 
-    private static boolean isIpv6Char(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' || c == '.';
+    private static boolean isAsciiAlphanumeric(byte c) {
+        return ALPHANUMERIC[c & 0xff];
+    }
+
+    /** Letters, digits, {@code .} and {@code -}: the characters of host names and dotted tokens. */
+    private static boolean isNameChar(byte c) {
+        return NAME_CHAR[c & 0xff];
+    }
+
+    private static boolean isIpv6Char(byte c) {
+        return IPV6_CHAR[c & 0xff];
     }
 
     /** Characters of a URL as found in binaries: printable ASCII but space, quotes, angle brackets and backtick. */

@@ -3,8 +3,6 @@ package dev.tollgate.engine;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Finds the printable strings of a file that may hold a network indicator or a file name, as {@code strings(1)} finds
@@ -15,7 +13,8 @@ import java.util.List;
  * domain, IP address and file name has one, and most of a binary's printable runs have none. So the scanner does not
  * follow every run byte by byte: it looks eight bytes at a time for a dot or a colon, and only where one forms such a
  * shape does it widen to the run around it and deliver that run. Each byte is widened over at most once per encoding
- * and alignment, so the work stays linear.
+ * and alignment, so the work stays linear. A run is delivered to a {@link Sink} as bytes, one per character, and no
+ * {@code String} is made of it.
  *
  * <p>A run is delivered whole when it is at most {@link #MAX_LENGTH} long; a longer one (only hostile or text files
  * have them) is cut where the file offset is a multiple of {@code MAX_LENGTH} bytes (for UTF-16LE, code units of
@@ -24,6 +23,17 @@ import java.util.List;
  * per file.
  */
 final class StringScanner {
+
+    /** Receives the runs that the scanner finds. */
+    @FunctionalInterface
+    interface Sink {
+        /**
+         * Takes one run: {@code text[offset, offset + length)}, one printable ASCII character (0x20-0x7e or tab) per
+         * byte. The bytes (the caller's window, or a buffer the scanner reuses) are valid only during the call: copy
+         * what must be kept.
+         */
+        void run(byte[] text, int offset, int length);
+    }
 
     /** Shorter runs are mostly noise in binaries. */
     static final int MIN_LENGTH = 5;
@@ -56,13 +66,13 @@ final class StringScanner {
     }
 
     /**
-     * Scans the file's bytes at offsets {@code [from, to)} and adds the strings found to {@code found}. The parts of a
+     * Scans the file's bytes at offsets {@code [from, to)} and delivers the runs found to {@code sink}. The parts of a
      * file are scanned in order, from its start. {@code window[0, windowLength)} holds the file's bytes from offset
      * {@code windowStart}, and must cover {@code [from - MARGIN, to + MARGIN)} as far as the file goes.
      *
      * @throws IllegalArgumentException when the window does not cover that much
      */
-    void scan(byte[] window, long windowStart, int windowLength, long from, long to, List<String> found) {
+    void scan(byte[] window, long windowStart, int windowLength, long from, long to, Sink sink) {
         long windowEnd = windowStart + windowLength;
         if (windowStart > Math.max(0, from - MARGIN) || windowEnd < Math.min(size, to + MARGIN) || windowEnd > size) {
             throw new IllegalArgumentException("the window [" + windowStart + ", " + windowEnd + ") does not cover ["
@@ -83,7 +93,7 @@ final class StringScanner {
             for (; i < stop; i++) {
                 byte b = window[i];
                 if (b == '.' || b == ':') {
-                    candidate(windowStart + i, b, found);
+                    candidate(windowStart + i, b, sink);
                 }
             }
         }
@@ -96,16 +106,16 @@ final class StringScanner {
         return ((((dots - ONES) & ~dots) | ((colons - ONES) & ~colons)) & HIGHS) != 0;
     }
 
-    private void candidate(long at, byte mark, List<String> found) {
+    private void candidate(long at, byte mark, Sink sink) {
         if (at >= asciiDone && indicatorShape(at(at - 1), mark, at(at + 1))) {
-            asciiRun(at, found);
+            asciiRun(at, sink);
         }
         int alignment = (int) (at & 1);
         if (at >= wideDone[alignment] && isWideUnit(at)) {
             int before = isWideUnit(at - 2) ? at(at - 2) : 0;
             int after = isWideUnit(at + 2) ? at(at + 2) : 0;
             if (indicatorShape(before, mark, after)) {
-                wideRun(at, alignment, found);
+                wideRun(at, alignment, sink);
             }
         }
     }
@@ -114,7 +124,7 @@ final class StringScanner {
      * Delivers the printable ASCII run around offset {@code at} (or its piece, when the run is longer than
      * {@link #MAX_LENGTH}) and marks it done. Looks no further than {@code MAX_LENGTH} bytes on either side.
      */
-    private void asciiRun(long at, List<String> found) {
+    private void asciiRun(long at, Sink sink) {
         long start = at;
         while (start > Math.max(0, at - MAX_LENGTH) && PRINTABLE[at(start - 1)]) {
             start--;
@@ -132,7 +142,7 @@ final class StringScanner {
         asciiDone = end;
         int length = (int) (end - start);
         if (length >= MIN_LENGTH) {
-            deliver(window, (int) (start - windowStart), length, !cut, found);
+            deliver(window, (int) (start - windowStart), length, !cut, sink);
         }
     }
 
@@ -141,7 +151,7 @@ final class StringScanner {
      * longer than {@link #MAX_LENGTH} code units) and marks it done. Looks no further than {@code MAX_LENGTH} code
      * units on either side.
      */
-    private void wideRun(long at, int alignment, List<String> found) {
+    private void wideRun(long at, int alignment, Sink sink) {
         long reach = 2L * MAX_LENGTH;
         long start = at;
         while (start > at - reach && isWideUnit(start - 2)) {
@@ -163,7 +173,7 @@ final class StringScanner {
             for (int k = 0; k < length; k++) {
                 piece[k] = (byte) at(start + 2L * k);
             }
-            deliver(piece, 0, length, !cut, found);
+            deliver(piece, 0, length, !cut, sink);
         }
     }
 
@@ -171,9 +181,9 @@ final class StringScanner {
      * Hands on {@code text[offset, offset + length)} when it has an indicator shape ({@code known} when the caller
      * already knows it has: a whole run widened from a shape; a piece of a longer run is checked here).
      */
-    private static void deliver(byte[] text, int offset, int length, boolean known, List<String> found) {
+    private static void deliver(byte[] text, int offset, int length, boolean known, Sink sink) {
         if (known || hasShape(text, offset, length)) {
-            found.add(new String(text, offset, length, StandardCharsets.ISO_8859_1));
+            sink.run(text, offset, length);
         }
     }
 

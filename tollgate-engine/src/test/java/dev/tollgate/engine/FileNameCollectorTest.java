@@ -2,6 +2,7 @@ package dev.tollgate.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class FileNameCollectorTest {
@@ -22,6 +23,17 @@ class FileNameCollectorTest {
         c.accept("readme.txt config.json foo.dllx .dll 1.2.3");
 
         assertThat(c.names()).isEmpty();
+    }
+
+    @Test
+    void readsOnlyItsPartOfALargerArray() {
+        // Read beyond its part, the collector would see "xffmpeg.dll" and "update.exex".
+        byte[] text = "xffmpeg.dll or UPDATE.EXEx".getBytes(StandardCharsets.US_ASCII);
+        FileNameCollector c = new FileNameCollector();
+
+        c.accept(text, 1, text.length - 2);
+
+        assertThat(c.names()).containsExactly("ffmpeg.dll", "update.exe");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.tollgate.formats.ByteView;
 import dev.tollgate.model.NetworkIndicators;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class IndicatorExtractorTest {
@@ -17,6 +18,48 @@ class IndicatorExtractorTest {
             x.accept(s);
         }
         return x.indicators();
+    }
+
+    /** {@code s} in the middle of a larger array, between {@code before} and {@code after}. */
+    private static byte[] embedded(String before, String s, String after) {
+        return (before + s + after).getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void readsOnlyItsPartOfALargerArray() {
+        // Read beyond its part, the extractor would see "x_cdn.example.com" (an identifier), the URL ".../a_y", and
+        // "x2001:db8::5g" (glued to letters).
+        String run = "cdn.example.com, 198.51.100.7 and https://update.example.net/a";
+        String address = "2001:db8::5";
+        IndicatorExtractor x = new IndicatorExtractor();
+
+        x.accept(embedded("x_", run, "_y"), 2, run.length());
+        x.accept(embedded("x", address, "g"), 1, address.length());
+
+        NetworkIndicators found = x.indicators();
+        assertThat(found.domains()).containsExactly("cdn.example.com", "update.example.net");
+        assertThat(found.ips()).containsExactly("198.51.100.7", "2001:db8::5");
+        assertThat(found.urls()).containsExactly("https://update.example.net/a");
+    }
+
+    @Test
+    void copiesAHeldManifestLineOutOfTheCallersBytes() {
+        // The scanner reuses its bytes after each call: the held line must not change with them.
+        String header = "Bundle-Description: Checks for updates at cdn.example.com each hour, fa";
+        String continuation = " lling back to the mirror at mirror.cdn-updates.net";
+        byte[] buffer = new byte[200];
+        IndicatorExtractor x = new IndicatorExtractor();
+
+        byte[] line = embedded("..", header, "");
+        System.arraycopy(line, 0, buffer, 0, line.length);
+        x.accept(buffer, 2, header.length());
+        Arrays.fill(buffer, (byte) '.');
+        line = embedded("...", continuation, "");
+        System.arraycopy(line, 0, buffer, 0, line.length);
+        x.accept(buffer, 3, continuation.length());
+        Arrays.fill(buffer, (byte) '.');
+
+        assertThat(x.indicators().domains()).containsExactlyInAnyOrder("cdn.example.com", "mirror.cdn-updates.net");
     }
 
     @Test

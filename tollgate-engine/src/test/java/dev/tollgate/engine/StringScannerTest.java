@@ -17,6 +17,8 @@ class StringScannerTest {
     /** Scans {@code data} in parts that end at each of {@code splits}, each seen through its own window. */
     static List<String> scan(byte[] data, int... splits) {
         List<String> found = new ArrayList<>();
+        StringScanner.Sink sink =
+                (text, offset, length) -> found.add(new String(text, offset, length, StandardCharsets.ISO_8859_1));
         StringScanner scanner = new StringScanner(data.length);
         int from = 0;
         for (int i = 0; i <= splits.length; i++) {
@@ -24,7 +26,7 @@ class StringScannerTest {
             int windowStart = Math.max(0, from - StringScanner.MARGIN);
             int windowEnd = Math.min(data.length, to + StringScanner.MARGIN);
             byte[] window = Arrays.copyOfRange(data, windowStart, windowEnd);
-            scanner.scan(window, windowStart, window.length, from, to, found);
+            scanner.scan(window, windowStart, window.length, from, to, sink);
             from = to;
         }
         return found;
@@ -78,8 +80,9 @@ class StringScannerTest {
     void refusesAWindowWithoutItsMargins() {
         StringScanner scanner = new StringScanner(100_000);
         byte[] window = new byte[20_000];
+        StringScanner.Sink ignored = (text, offset, length) -> {};
 
-        assertThatThrownBy(() -> scanner.scan(window, 40_000, window.length, 41_000, 59_000, new ArrayList<>()))
+        assertThatThrownBy(() -> scanner.scan(window, 40_000, window.length, 41_000, 59_000, ignored))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("does not cover");
     }
