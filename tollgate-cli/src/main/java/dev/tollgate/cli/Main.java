@@ -3,6 +3,7 @@ package dev.tollgate.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 
 /** The launcher's entry point. */
@@ -31,9 +32,21 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Terminal terminal = Terminal.detect(out, err);
         CommandLine cli = new CommandLine(new TollgateCommand(terminal));
-        cli.addSubcommand(new ScanCommand(terminal));
-        cli.addSubcommand(new DiffCommand(terminal));
-        cli.addSubcommand(new CommandLine(new IntelCommand(terminal)).addSubcommand(new IntelExportCommand(terminal)));
+        // picocli reflects over every option of every command it is given, about 0.1 s before anything runs. When the
+        // first argument names a subcommand, the parse can only go there, so only that one is built; otherwise (help,
+        // version, a mistyped name) all are, so that usage lists them and suggestions can name them.
+        String first = args.length > 0 ? args[0] : "";
+        boolean all = !List.of("scan", "diff", "intel").contains(first);
+        if (all || first.equals("scan")) {
+            cli.addSubcommand(new ScanCommand(terminal));
+        }
+        if (all || first.equals("diff")) {
+            cli.addSubcommand(new DiffCommand(terminal));
+        }
+        if (all || first.equals("intel")) {
+            cli.addSubcommand(
+                    new CommandLine(new IntelCommand(terminal)).addSubcommand(new IntelExportCommand(terminal)));
+        }
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cli.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
