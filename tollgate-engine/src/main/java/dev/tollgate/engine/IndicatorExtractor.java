@@ -194,6 +194,7 @@ final class IndicatorExtractor {
             lastLineLength = length;
             return;
         }
+        headerHoldsJavaNames = false; // a string that is no manifest line ends what a later one can continue
         scan(text, offset, length, false);
     }
 

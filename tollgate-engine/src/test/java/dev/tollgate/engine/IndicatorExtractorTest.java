@@ -262,6 +262,16 @@ class IndicatorExtractorTest {
                 .containsExactlyInAnyOrder("https://cdn.example.com/v1/check", "https://docs.example.net/spi");
     }
 
+    // A Java-names header once held must not hide the bare names of any later string that starts with one space.
+    @Test
+    void aJavaNamesHeaderEndsAtTheFirstStringThatIsNoManifestLine() {
+        NetworkIndicators found = extract(
+                "Export-Package: org.example.api;version=\"1.0\"",
+                "the payload is fetched from",
+                " update-cdn-service.com");
+        assertThat(found.domains()).containsExactly("update-cdn-service.com");
+    }
+
     @Test
     void aLineStartingWithOneSpaceAfterAShortLineIsNotAContinuation() {
         NetworkIndicators found = extract("Error: no route", " https://evil-c2.example.com/beacon");
