@@ -12,6 +12,7 @@ import dev.tollgate.formats.pe.PeExport;
 import dev.tollgate.formats.pe.PeFile;
 import dev.tollgate.formats.pe.PeFormatException;
 import dev.tollgate.formats.pe.PeImport;
+import dev.tollgate.formats.pe.PeSection;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.PeSummary;
 import dev.tollgate.model.SectionInfo;
@@ -413,24 +414,34 @@ public final class PeInspector {
             }
         }
 
+        // Loops, not streams: a DLL can have tens of thousands of imports and exports.
         private PeSummary summary() {
-            List<SectionInfo> sections = pe.sections().stream()
-                    .map(s -> new SectionInfo(
-                            s.name(),
-                            s.virtualSize(),
-                            s.sizeOfRawData(),
-                            s.characteristics(),
-                            s.executable(),
-                            s.entropy()))
-                    .toList();
+            List<SectionInfo> sections = new ArrayList<>(pe.sections().size());
+            for (PeSection s : pe.sections()) {
+                sections.add(new SectionInfo(
+                        s.name(),
+                        s.virtualSize(),
+                        s.sizeOfRawData(),
+                        s.characteristics(),
+                        s.executable(),
+                        s.entropy()));
+            }
+            List<String> imports = new ArrayList<>(pe.imports().size());
+            for (PeImport i : pe.imports()) {
+                imports.add(i.qualifiedName());
+            }
+            List<String> exports = new ArrayList<>(pe.exports().size());
+            for (PeExport e : pe.exports()) {
+                exports.add(e.displayName());
+            }
             return new PeSummary(
                     pe.machineName(),
                     pe.pe32Plus(),
                     pe.dll(),
                     pe.timeDateStamp(),
                     sections,
-                    pe.imports().stream().map(PeImport::qualifiedName).toList(),
-                    pe.exports().stream().map(PeExport::displayName).toList(),
+                    imports,
+                    exports,
                     pe.versionInfo().map(v -> v.strings()).orElse(Map.of()),
                     pe.overlayLength());
         }

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -16,8 +17,13 @@ import java.util.Objects;
 public final class ByteView {
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfChar U16_CHAR =
+            ValueLayout.JAVA_CHAR_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Bytes {@link #asciiz} copies at first; enough for almost every name in an import or export table. */
+    private static final int NAME_WINDOW = 64;
 
     private final MemorySegment segment;
     private final long base;
@@ -97,6 +103,45 @@ public final class ByteView {
         return segment.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
     }
 
+    /**
+     * The unsigned 16-bit values at {@code offset}, {@code offset + 2}, ...: {@code count} of them, or as many as lie
+     * wholly within this view when fewer do (none when {@code offset} is outside it). One bounds check and one copy for
+     * the whole table; a caller that needs the failure for the first missing value reads it with {@link #u16}.
+     */
+    public char[] u16s(long offset, int count) {
+        int n = available(offset, count, Character.BYTES);
+        char[] values = new char[n];
+        if (n > 0) { // A copy of nothing still checks its offset.
+            MemorySegment.copy(segment, U16_CHAR, offset, values, 0, n);
+        }
+        return values;
+    }
+
+    /**
+     * The unsigned 32-bit values at {@code offset}, {@code offset + 4}, ...: {@code count} of them, or as many as lie
+     * wholly within this view when fewer do, as {@link #u16s} reads them.
+     */
+    public long[] u32s(long offset, int count) {
+        int n = available(offset, count, Integer.BYTES);
+        int[] raw = new int[n];
+        if (n > 0) {
+            MemorySegment.copy(segment, U32, offset, raw, 0, n);
+        }
+        long[] values = new long[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = Integer.toUnsignedLong(raw[i]);
+        }
+        return values;
+    }
+
+    /** How many of {@code count} values of {@code width} bytes from {@code offset} lie wholly within this view. */
+    private int available(long offset, int count, int width) {
+        if (count <= 0 || offset < 0 || offset >= size()) {
+            return 0;
+        }
+        return (int) Math.min(count, (size() - offset) / width);
+    }
+
     /** All bytes of this view; only for views whose size the caller has bounded. */
     public byte[] toArray() {
         return segment.toArray(ValueLayout.JAVA_BYTE);
@@ -105,27 +150,30 @@ public final class ByteView {
     /** An ASCII string of at most {@code maxLength} bytes at {@code offset}, ending at the first NUL. */
     public String asciiz(long offset, int maxLength, String what) throws TruncatedException {
         require(offset, 1, what);
-        long end = Math.min(size(), offset + maxLength);
-        // Eight bytes at a time: PE import and export tables hold tens of thousands of names.
-        long i = offset;
-        while (i + Long.BYTES <= end) {
-            long word = segment.get(U64, i);
-            long zeros = (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
-            if (zeros != 0) {
-                i += Long.numberOfTrailingZeros(zeros) >>> 3; // little-endian: the lowest zero byte is the first
-                return latin1(offset, i);
-            }
-            i += Long.BYTES;
+        int length = (int) Math.min(size() - offset, Math.max(0, maxLength));
+        // Bulk copies, then a plain scan: PE import and export tables hold tens of thousands of names, mostly short,
+        // and a segment access per byte or word costs far more than a copy until the JIT has inlined it. The window
+        // doubles, so that a long string costs at most twice its length.
+        byte[] bytes = new byte[Math.min(length, NAME_WINDOW)];
+        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, bytes, 0, bytes.length);
+        int scanned = 0;
+        int end;
+        while ((end = indexOfNul(bytes, scanned)) < 0 && bytes.length < length) {
+            scanned = bytes.length;
+            bytes = Arrays.copyOf(bytes, (int) Math.min(length, 2L * scanned));
+            MemorySegment.copy(
+                    segment, ValueLayout.JAVA_BYTE, offset + scanned, bytes, scanned, bytes.length - scanned);
         }
-        while (i < end && segment.get(ValueLayout.JAVA_BYTE, i) != 0) {
-            i++;
-        }
-        return latin1(offset, i);
+        return new String(bytes, 0, end < 0 ? bytes.length : end, StandardCharsets.ISO_8859_1);
     }
 
-    private String latin1(long from, long to) {
-        byte[] bytes = new byte[(int) (to - from)];
-        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, from, bytes, 0, bytes.length);
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+    /** The index of the first zero byte at or after {@code from}, or -1. */
+    private static int indexOfNul(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

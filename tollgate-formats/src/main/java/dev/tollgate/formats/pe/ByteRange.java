@@ -33,6 +33,18 @@ public record ByteRange(long offset, long length) {
         return position >= offset && position < end();
     }
 
+    // Written out because the generated equals and hashCode go through method handles, slow until the JIT has
+    // compiled them, and a parse looks every section's range up in a map. The same values as the generated ones.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ByteRange r && offset == r.offset && length == r.length;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Long.hashCode(offset) + Long.hashCode(length);
+    }
+
     @Override
     public String toString() {
         return "[0x" + Long.toHexString(offset) + ", 0x" + Long.toHexString(end()) + ")";

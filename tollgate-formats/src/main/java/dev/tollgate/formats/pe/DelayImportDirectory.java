@@ -57,19 +57,19 @@ final class DelayImportDirectory {
             }
             // Old form: 32-bit VAs, so the bias is ImageBase modulo 2^32.
             long bias = (attributes & ATTRIBUTE_RVA) != 0 ? 0 : image.imageBase & 0xffffffffL;
-            Optional<String> dll = image.name((nameField - bias) & 0xffffffffL, at + 4, "delay import DLL name");
-            if (dll.isEmpty()) {
+            String dll = image.name((nameField - bias) & 0xffffffffL, at + 4, "delay import DLL name");
+            if (dll == null) {
                 continue;
             }
             if (nameTableField == 0) {
                 image.anomalies.add(
                         PeAnomaly.Kind.IMPORT_EXPORT,
                         at + 16,
-                        "delay import descriptor for " + dll.get() + " has no import name table");
+                        "delay import descriptor for " + dll + " has no import name table");
                 continue;
             }
             long nameTable = (nameTableField - bias) & 0xffffffffL;
-            if (!Thunks.read(image, dll.get(), nameTable, at, true, bias, out)) {
+            if (!Thunks.read(image, dll, nameTable, at, true, bias, out)) {
                 return;
             }
         }

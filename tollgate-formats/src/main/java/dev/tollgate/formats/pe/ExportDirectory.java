@@ -86,15 +86,25 @@ final class ExportDirectory {
                             + ") is not in the file");
             names = 0;
         }
+        // Each table is read in one bounds-checked copy; an entry past the end of the file is read on its own, so
+        // that the truncation is reported as the entry-by-entry read reports it.
+        long[] namePointers = image.data.u32s(nameTable, names);
+        char[] ordinals = image.data.u16s(ordinalTable, names);
+        int copied = Math.min(namePointers.length, ordinals.length);
         for (int i = 0; i < names; i++) {
             long nameRva;
             int index;
-            try {
-                nameRva = image.data.u32(nameTable + 4L * i, "export name pointer");
-                index = image.data.u16(ordinalTable + 2L * i, "export ordinal");
-            } catch (TruncatedException e) {
-                image.anomalies.add(PeAnomaly.Kind.TRUNCATED, nameTable + 4L * i, e.getMessage());
-                break;
+            if (i < copied) {
+                nameRva = namePointers[i];
+                index = ordinals[i];
+            } else {
+                try {
+                    nameRva = image.data.u32(nameTable + 4L * i, "export name pointer");
+                    index = image.data.u16(ordinalTable + 2L * i, "export ordinal");
+                } catch (TruncatedException e) {
+                    image.anomalies.add(PeAnomaly.Kind.TRUNCATED, nameTable + 4L * i, e.getMessage());
+                    break;
+                }
             }
             if (index >= functions) {
                 image.anomalies.add(
@@ -103,36 +113,33 @@ final class ExportDirectory {
                         "export name " + i + " refers to address table index " + index + " of " + functions);
                 continue;
             }
-            Optional<String> name = image.name(nameRva, nameTable + 4L * i, "export name");
-            if (name.isEmpty()) {
+            String name = image.name(nameRva, nameTable + 4L * i, "export name");
+            if (name == null) {
                 continue;
             }
             if (nameOf[index] == null) {
-                nameOf[index] = name.get();
+                nameOf[index] = name;
             } else {
                 // A second name for the same address: an alias, kept so that no exported name is lost.
-                aliases.add(new Alias(index, name.get()));
+                aliases.add(new Alias(index, name));
             }
         }
 
-        List<PeExport> exports = new ArrayList<>();
+        // functions is at most the number of entries present, so the whole address table is in the file.
+        long[] addresses = image.data.u32s(addressTable, functions);
+        List<PeExport> exports = new ArrayList<>(addresses.length + aliases.size());
         PeExport[] byIndex = new PeExport[functions];
-        for (int i = 0; i < functions; i++) {
-            long rva;
-            try {
-                rva = image.data.u32(addressTable + 4L * i, "export address");
-            } catch (TruncatedException e) {
-                image.anomalies.add(PeAnomaly.Kind.TRUNCATED, addressTable + 4L * i, e.getMessage());
-                break;
-            }
+        for (int i = 0; i < addresses.length; i++) {
+            long rva = addresses[i];
             if (rva == 0 && nameOf[i] == null) {
                 continue; // An unused ordinal.
             }
-            Optional<String> forwarder = Optional.empty();
+            String forwarder = null;
             if (rva >= dir.virtualAddress() && rva - dir.virtualAddress() < dir.size()) {
                 forwarder = image.name(rva, addressTable + 4L * i, "export forwarder");
             }
-            byIndex[i] = new PeExport(ordinalBase + i, Optional.ofNullable(nameOf[i]), rva, forwarder);
+            byIndex[i] =
+                    new PeExport(ordinalBase + i, Optional.ofNullable(nameOf[i]), rva, Optional.ofNullable(forwarder));
             exports.add(byIndex[i]);
         }
         for (Alias alias : aliases) {

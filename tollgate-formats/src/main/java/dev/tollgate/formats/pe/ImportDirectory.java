@@ -51,13 +51,13 @@ final class ImportDirectory {
             if (lookupTable == 0 && nameRva == 0 && addressTable == 0) {
                 return; // The null descriptor ends the table.
             }
-            Optional<String> dll = image.name(nameRva, at + 12, "import DLL name");
-            if (dll.isEmpty()) {
+            String dll = image.name(nameRva, at + 12, "import DLL name");
+            if (dll == null) {
                 continue;
             }
             // Some linkers leave OriginalFirstThunk 0; the IAT then still holds the lookup entries on disk.
             long thunks = lookupTable != 0 ? lookupTable : addressTable;
-            if (!Thunks.read(image, dll.get(), thunks, at, false, 0, out)) {
+            if (!Thunks.read(image, dll, thunks, at, false, 0, out)) {
                 return;
             }
         }

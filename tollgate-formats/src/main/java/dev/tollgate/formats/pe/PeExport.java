@@ -20,6 +20,6 @@ public record PeExport(long ordinal, Optional<String> name, long rva, Optional<S
 
     /** The name, or {@code #ordinal} when there is none. */
     public String displayName() {
-        return name.orElseGet(() -> "#" + ordinal);
+        return name.isPresent() ? name.get() : "#" + ordinal;
     }
 }

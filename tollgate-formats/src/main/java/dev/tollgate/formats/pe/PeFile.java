@@ -3,7 +3,6 @@ package dev.tollgate.formats.pe;
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.TruncatedException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -354,12 +353,9 @@ public final class PeFile {
     }
 
     private static String sectionName(ByteView data, long at, long stringTable) throws TruncatedException {
-        byte[] raw = data.bytes(at, 8, "section Name");
-        int length = 0;
-        while (length < 8 && raw[length] != 0) {
-            length++;
-        }
-        String name = new String(raw, 0, length, StandardCharsets.ISO_8859_1);
+        // Eight bytes, NUL-padded; a name of all eight has no NUL. The caller has checked that the header is in the
+        // file.
+        String name = data.asciiz(at, 8, "section Name");
         // "/123" names an offset in the COFF string table; anything else is kept as written.
         if (stringTable >= 0 && isStringTableReference(name)) {
             long entry = stringTable + Long.parseLong(name.substring(1));

@@ -33,6 +33,7 @@ public record PeImport(String dll, Optional<String> function, OptionalInt ordina
 
     /** {@code dll!function} or {@code dll!#ordinal}, the form reports use. */
     public String qualifiedName() {
-        return dll + "!" + function.orElseGet(() -> "#" + ordinal.getAsInt());
+        // Not orElseGet: its capturing lambda would be one more allocation per import.
+        return function.isPresent() ? dll + "!" + function.get() : dll + "!#" + ordinal.getAsInt();
     }
 }

@@ -43,9 +43,12 @@ final class ResourceDirectory {
 
     /** The first RT_VERSION leaf, in file order, if the walk finds one. */
     static Optional<Leaf> read(MappedImage image, Optional<DataDirectory> directory) {
-        return leaves(image, directory).stream()
-                .filter(l -> l.type() == TYPE_VERSION)
-                .findFirst();
+        for (Leaf leaf : leaves(image, directory)) {
+            if (leaf.type() == TYPE_VERSION) {
+                return Optional.of(leaf);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every leaf the bounded walk reaches, in depth-first file order. */
@@ -93,7 +96,7 @@ final class ResourceDirectory {
                             PeAnomaly.Kind.LIMIT,
                             entryAt,
                             "more than " + PeFile.MAX_RESOURCE_ENTRIES + " resource entries; the rest are not read");
-                    return List.copyOf(leaves);
+                    return leaves;
                 }
                 long name;
                 long target;
@@ -121,7 +124,10 @@ final class ResourceDirectory {
                         children.add(new Pending(sub, dir.depth() + 1, type));
                     }
                 } else {
-                    leaf(image, root, target, entryAt, type).ifPresent(leaves::add);
+                    Leaf leaf = leaf(image, root, target, entryAt, type);
+                    if (leaf != null) {
+                        leaves.add(leaf);
+                    }
                 }
             }
             // Pushed in reverse so that the first entry is walked first.
@@ -129,25 +135,25 @@ final class ResourceDirectory {
                 stack.push(children.get(i));
             }
         }
-        return List.copyOf(leaves);
+        return leaves;
     }
 
-    private static Optional<Leaf> leaf(MappedImage image, long root, long target, long entryAt, long type) {
+    /** The data entry at {@code target}; null (with an anomaly) when it is not in the file. */
+    private static Leaf leaf(MappedImage image, long root, long target, long entryAt, long type) {
         long at = image.offset(root + target);
         if (at == AddressMap.UNMAPPED) {
             image.anomalies.add(
                     PeAnomaly.Kind.UNMAPPED_RVA,
                     entryAt,
                     "resource data entry at +0x" + Long.toHexString(target) + " is not in the file");
-            return Optional.empty();
+            return null;
         }
         try {
             image.data.require(at, 16, "resource data entry");
-            return Optional.of(
-                    new Leaf(type, image.data.u32(at, "resource OffsetToData"), image.data.u32(at + 4, "Size"), at));
+            return new Leaf(type, image.data.u32(at, "resource OffsetToData"), image.data.u32(at + 4, "Size"), at);
         } catch (TruncatedException e) {
             image.anomalies.add(PeAnomaly.Kind.TRUNCATED, at, "resource data entry: " + e.getMessage());
-            return Optional.empty();
+            return null;
         }
     }
 }

@@ -98,9 +98,9 @@ final class Thunks {
                 image.anomalies.add(PeAnomaly.Kind.TRUNCATED, hintAt, e.getMessage());
                 continue;
             }
-            Optional<String> name = image.name(hintName + 2, at, "imported function name");
-            if (name.isPresent()) {
-                out.add(new PeImport(dll, name, OptionalInt.empty(), delayed, OptionalInt.of(hint)));
+            String name = image.name(hintName + 2, at, "imported function name");
+            if (name != null) {
+                out.add(new PeImport(dll, Optional.of(name), OptionalInt.empty(), delayed, OptionalInt.of(hint)));
             }
         }
     }

@@ -23,6 +23,8 @@ final class VersionResource {
     private static final int FIXED_FILE_INFO_SIZE = 52;
     private static final int BLOCK_HEADER_SIZE = 6;
     private static final int TEXT = 1;
+    /** UTF-16 code units copied at a time while looking for the NUL that ends a key or value. */
+    private static final int TEXT_WINDOW = 32;
 
     private record Block(long start, long end, int valueLength, int type, String key, long valueStart) {
 
@@ -151,10 +153,7 @@ final class VersionResource {
         long end = start + length;
         int valueLength = view.u16(start + 2, "wValueLength");
         int type = view.u16(start + 4, "wType");
-        long keyEnd = start + BLOCK_HEADER_SIZE;
-        while (keyEnd + 1 < end && view.u16(keyEnd, "szKey") != 0) {
-            keyEnd += 2;
-        }
+        long keyEnd = textEnd(view, start + BLOCK_HEADER_SIZE, end);
         String key = new String(
                 view.bytes(start + BLOCK_HEADER_SIZE, (int) (keyEnd - start - BLOCK_HEADER_SIZE), "szKey"),
                 StandardCharsets.UTF_16LE);
@@ -164,11 +163,29 @@ final class VersionResource {
 
     /** The UTF-16LE text at {@code from}, up to its NUL or {@code to}. */
     private static String utf16z(ByteView view, long from, long to) throws TruncatedException {
-        long at = from;
-        while (at + 1 < to && view.u16(at, "version string") != 0) {
-            at += 2;
-        }
+        long at = textEnd(view, from, to);
         return new String(view.bytes(from, (int) (at - from), "version string"), StandardCharsets.UTF_16LE);
+    }
+
+    /**
+     * Where the UTF-16LE text at {@code from} ends: at its NUL, or after its last whole code unit before {@code to}
+     * (which is inside the view). Keys and values are short: a small copy costs less than a read per code unit.
+     */
+    private static long textEnd(ByteView view, long from, long to) {
+        long at = from;
+        while (at + 1 < to) {
+            char[] units = view.u16s(at, (int) Math.min(TEXT_WINDOW, (to - at) / 2));
+            if (units.length == 0) {
+                break; // Only if to were past the end of the view.
+            }
+            for (char unit : units) {
+                if (unit == 0) {
+                    return at;
+                }
+                at += 2;
+            }
+        }
+        return at;
     }
 
     private static String version(long ms, long ls) {

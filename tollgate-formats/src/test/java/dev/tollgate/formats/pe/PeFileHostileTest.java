@@ -268,6 +268,72 @@ class PeFileHostileTest {
     }
 
     @Test
+    void reportsExportNamePointerTableCutByTheEndOfTheFile() throws Exception {
+        // Three name pointers, the last cut after two bytes: two names read, the third reported as entry 2 was.
+        PeFile pe = parse(exportTablesCutAtEnd(true));
+
+        assertThat(pe.exports()).extracting(PeExport::displayName).containsExactly("A", "B");
+        assertThat(pe.anomalies())
+                .filteredOn(a -> a.kind() == PeAnomaly.Kind.TRUNCATED)
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.offset()).isEqualTo(pe.data().size() - 2);
+                    assertThat(a.message()).startsWith("export name pointer needs 4 bytes but only 2 remain");
+                });
+    }
+
+    @Test
+    void reportsExportOrdinalTableCutByTheEndOfTheFile() throws Exception {
+        PeFile pe = parse(exportTablesCutAtEnd(false));
+
+        assertThat(pe.exports()).extracting(PeExport::displayName).containsExactly("A", "B");
+        assertThat(pe.anomalies())
+                .filteredOn(a -> a.kind() == PeAnomaly.Kind.TRUNCATED)
+                .singleElement()
+                .satisfies(a -> assertThat(a.message()).startsWith("export ordinal needs 2 bytes but only 1 remain"));
+    }
+
+    /**
+     * An export directory of two functions and three names ("A", "B", "A" again) whose name pointer table (or ordinal
+     * table) is the last thing in the file and is cut inside its third entry.
+     */
+    private static byte[] exportTablesCutAtEnd(boolean namePointersLast) throws Exception {
+        long[] tableRva = new long[1];
+        byte[] file = image().directorySection(".edata", DataDirectory.EXPORT, rva -> {
+                    Blob b = new Blob().padTo(40);
+                    b.u32(0x100000).u32(0x100010); // the address table, at 40
+                    b.asciiz("A").asciiz("B"); // at 48 and 50
+                    long first = b.size();
+                    long second = namePointersLast ? first + 8 : first + 12;
+                    long names = namePointersLast ? second : first;
+                    long ordinals = namePointersLast ? first : second;
+                    b.padTo(second);
+                    if (namePointersLast) {
+                        b.putU16(ordinals, 0);
+                        b.putU16(ordinals + 2, 1);
+                        b.putU16(ordinals + 4, 0);
+                        b.u32(rva + 48).u32(rva + 50).u32(rva + 48);
+                    } else {
+                        b.putU32(names, rva + 48);
+                        b.putU32(names + 4, rva + 50);
+                        b.putU32(names + 8, rva + 48);
+                        b.u16(0).u16(1).u16(0);
+                    }
+                    b.putU32(16, 1);
+                    b.putU32(20, 2);
+                    b.putU32(24, 3);
+                    b.putU32(28, rva + 40);
+                    b.putU32(32, rva + names);
+                    b.putU32(36, rva + ordinals);
+                    tableRva[0] = rva + second;
+                    return b.toArray();
+                })
+                .build();
+        long lastTable = parse(file).rvaToOffset(tableRva[0]).orElseThrow();
+        return Arrays.copyOf(file, (int) lastTable + (namePointersLast ? 10 : 5));
+    }
+
+    @Test
     void detectsResourceDirectoryThatPointsAtItself() throws Exception {
         PeFile pe = parse(image().directorySection(".rsrc", DataDirectory.RESOURCE, rva -> {
                     Blob b = PeImageBuilder.resourceTable(new Blob(), 2);
