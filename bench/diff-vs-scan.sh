@@ -32,8 +32,9 @@ new=$work/$(basename "$old")-next
 if [[ ! -d $new ]]; then
     log "making NEW: a copy of $old with 5 DLLs changed"
     mkdir -p "$work"
+    rm -rf "$new.partial" # left by an interrupted run: copying into it would nest the tree
     cp -rL "$old" "$new.partial"
-    find "$new.partial" -type f -name '*.dll' -size +100k | sort | head -5 | while read -r f; do
+    find "$new.partial" -type f -name '*.dll' -size +100k | sort | sed -n '1,5p' | while read -r f; do
         printf 'tollgate bench: a changed build\n' >>"$f"
         log "changed: ${f#"$new.partial"/}"
     done
