@@ -69,7 +69,7 @@ final class FileProfiler {
             window = new byte[windowSize];
         }
         try {
-            return profile(view, pass, window);
+            return profile(view, segment, pass, window);
         } finally {
             if (window.length == CHUNK + 2 * margin) {
                 WINDOW.set(window);
@@ -77,8 +77,8 @@ final class FileProfiler {
         }
     }
 
-    private static FileProfile profile(ByteView view, Pass pass, byte[] window) {
-        MemorySegment segment = view.segment();
+    /** The pass over {@code segment} (the bytes of {@code view}), chunk by chunk through {@code window}. */
+    private static FileProfile profile(ByteView view, MemorySegment segment, Pass pass, byte[] window) {
         long size = segment.byteSize();
         int margin = StringScanner.MARGIN;
         long unloaded = 0;
