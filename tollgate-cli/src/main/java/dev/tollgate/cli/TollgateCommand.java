@@ -30,11 +30,13 @@ final class TollgateCommand implements Callable<Integer> {
         return Main.EXIT_USAGE;
     }
 
-    /** {@code --version}: the engine's build version. */
+    /** {@code --version}: the engine's build version and the native code it uses. */
     static final class Version implements picocli.CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {ScanEngine.TOOL_NAME + " " + ScanEngine.version()};
+            return new String[] {
+                ScanEngine.TOOL_NAME + " " + ScanEngine.version(), "digests: " + ScanEngine.digestImplementation()
+            };
         }
     }
 }

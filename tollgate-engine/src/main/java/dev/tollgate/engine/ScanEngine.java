@@ -118,6 +118,11 @@ public final class ScanEngine {
         return new ScanEngine(Objects.requireNonNull(options, "options"));
     }
 
+    /** Which code computes the file digests: OpenSSL's libcrypto and its version, or the JDK and why. */
+    public static String digestImplementation() {
+        return FileDigests.describe();
+    }
+
     /** Tollgate's version, as built. */
     public static String version() {
         return VERSION;

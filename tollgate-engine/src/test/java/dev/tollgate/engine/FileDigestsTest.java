@@ -1,0 +1,109 @@
+package dev.tollgate.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tollgate.model.Hashes;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class FileDigestsTest {
+
+    @Test
+    void libcryptoLoadsOnThisMachine() {
+        // .ci/run installs libssl3; a scan that silently fell back to the JDK would only be slower, so say it here.
+        assertThat(Libcrypto.problem()).isEmpty();
+        assertThat(Libcrypto.version()).startsWith("OpenSSL 3.");
+    }
+
+    @Test
+    void libcryptoAndTheJdkAgreeOnRandomStreamsFedInRandomPieces() {
+        SplittableRandom random = new SplittableRandom(20261123);
+        try (FileDigests openssl = OpenSslDigests.create();
+                FileDigests jdk = new JdkDigests()) {
+            for (int stream = 0; stream < 300; stream++) {
+                byte[] bytes = new byte[random.nextInt(stream < 100 ? 200 : 300_000)];
+                random.nextBytes(bytes);
+                for (int at = 0; at < bytes.length; ) {
+                    int piece = Math.min(bytes.length - at, random.nextInt(1, 70_000));
+                    if (random.nextInt(10) == 0) {
+                        openssl.update(bytes, at, 0); // an empty piece changes nothing
+                    }
+                    openssl.update(bytes, at, piece);
+                    jdk.update(bytes, at, piece);
+                    at += piece;
+                }
+                // Both are reused: finish must also start the next stream afresh.
+                assertThat(openssl.finish())
+                        .as("stream %d of %d bytes", stream, bytes.length)
+                        .isEqualTo(jdk.finish());
+            }
+        }
+    }
+
+    @Test
+    void emptyStreamHasTheWellKnownDigests() {
+        try (FileDigests openssl = OpenSslDigests.create()) {
+            assertThat(openssl.finish())
+                    .isEqualTo(new Hashes(
+                            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                            "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+                            "d41d8cd98f00b204e9800998ecf8427e"));
+        }
+    }
+
+    @Test
+    void piecesOutsideTheArrayAreRefusedBeforeReachingNativeCode() {
+        byte[] bytes = new byte[16];
+        try (FileDigests openssl = OpenSslDigests.create()) {
+            assertThatThrownBy(() -> openssl.update(bytes, 8, 9)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> openssl.update(bytes, -1, 4)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> openssl.update(bytes, 4, -1)).isInstanceOf(IndexOutOfBoundsException.class);
+            openssl.update(bytes, 0, 16);
+            assertThat(openssl.finish().md5()).isEqualTo("4ae71336e44bf9bf79d2752e234818a5"); // md5 of 16 zero bytes
+        }
+    }
+
+    @Test
+    void closedDigestsRefuseWorkInsteadOfTouchingFreedMemory() {
+        FileDigests openssl = OpenSslDigests.create();
+        openssl.close();
+        openssl.close(); // twice is harmless
+
+        assertThatThrownBy(() -> openssl.update(new byte[1], 0, 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(openssl::finish).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void missingLibraryIsNamedWithTheInstallHint() {
+        assertThatThrownBy(() -> Libcrypto.bind("libcrypto-that-is-not-here.so.9"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("libcrypto-that-is-not-here.so.9 not found")
+                .hasMessageContaining("apt-get install libssl3");
+    }
+
+    @Test
+    void aLibraryWithoutTheFunctionsIsRefused() {
+        // libc loads, but has no EVP functions.
+        assertThatThrownBy(() -> Libcrypto.bind("libc.so.6"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("has no EVP_MD_fetch");
+    }
+
+    @Test
+    void unknownImplementationNameIsAClearError() {
+        String before = System.getProperty(FileDigests.PROPERTY);
+        System.setProperty(FileDigests.PROPERTY, "fast\nplease");
+        try {
+            assertThatThrownBy(FileDigests::create)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("tollgate.digests must be openssl, jdk or auto, not \"fast?please\"");
+        } finally {
+            if (before == null) {
+                System.clearProperty(FileDigests.PROPERTY);
+            } else {
+                System.setProperty(FileDigests.PROPERTY, before);
+            }
+        }
+    }
+}
