@@ -105,10 +105,11 @@ class MainTest {
     }
 
     @Test
-    void versionNamesTheTool() {
+    void versionNamesTheToolAndTheDigestCode() {
         Run run = run("--version");
         assertThat(run.exit()).isZero();
         assertThat(run.out()).startsWith("tollgate ").doesNotContain("unknown");
+        assertThat(run.out()).contains("\ndigests: OpenSSL 3."); // .ci/run installs libssl3
     }
 
     @Test
