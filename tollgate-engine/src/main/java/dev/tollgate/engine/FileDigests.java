@@ -46,7 +46,10 @@ sealed interface FileDigests extends AutoCloseable permits OpenSslDigests, JdkDi
     static String describe() {
         return switch (System.getProperty(PROPERTY, "auto")) {
             case "jdk" -> "JDK";
-            case "openssl" -> Libcrypto.version();
+            case "openssl" ->
+                Libcrypto.available()
+                        ? Libcrypto.version()
+                        : "none: OpenSSL was asked for and cannot be used (" + Libcrypto.unavailableReason() + ")";
             default -> Libcrypto.available() ? Libcrypto.version() : "JDK (" + Libcrypto.unavailableReason() + ")";
         };
     }
