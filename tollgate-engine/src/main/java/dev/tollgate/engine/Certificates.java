@@ -44,11 +44,7 @@ final class Certificates {
     }
 
     static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        return FileDigests.sha256Hex(bytes);
     }
 
     /** The subject DN as RFC 2253 writes it, most specific first ({@code CN=...,O=...}). */

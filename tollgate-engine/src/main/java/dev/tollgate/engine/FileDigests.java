@@ -31,11 +31,31 @@ sealed interface FileDigests extends AutoCloseable permits OpenSslDigests, JdkDi
      * @throws IllegalStateException when {@code openssl} is named and libcrypto cannot be used
      */
     static FileDigests create() {
+        return useLibcrypto() ? OpenSslDigests.create() : new JdkDigests();
+    }
+
+    /**
+     * The lower-case hex SHA-256 of {@code bytes}, by the implementation {@link #create} would use: the scan takes
+     * one per file for its cache entry's name, and through the JDK each one went through the provider lookup and, until
+     * C2 had compiled it, the interpreted SHA-256 body.
+     */
+    static String sha256Hex(byte[] bytes) {
+        return useLibcrypto() ? OpenSslDigests.sha256Hex(bytes) : JdkDigests.sha256Hex(bytes);
+    }
+
+    /**
+     * @throws IllegalStateException when {@code openssl} is named and libcrypto cannot be used, or the property holds
+     *     something else than the three names
+     */
+    private static boolean useLibcrypto() {
         String choice = System.getProperty(PROPERTY, "auto");
         return switch (choice) {
-            case "jdk" -> new JdkDigests();
-            case "openssl" -> OpenSslDigests.create();
-            case "auto" -> Libcrypto.available() ? OpenSslDigests.create() : new JdkDigests();
+            case "jdk" -> false;
+            case "openssl" -> {
+                Libcrypto.binding(); // throws, saying why, when it cannot be used
+                yield true;
+            }
+            case "auto" -> Libcrypto.available();
             default ->
                 throw new IllegalStateException(PROPERTY + " must be openssl, jdk or auto, not \""
                         + choice.replaceAll("\\p{Cntrl}", "?") + "\"");

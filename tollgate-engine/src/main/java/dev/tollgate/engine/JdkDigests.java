@@ -30,6 +30,10 @@ final class JdkDigests implements FileDigests {
         // nothing outside the heap
     }
 
+    static String sha256Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(digest("SHA-256").digest(bytes));
+    }
+
     private static MessageDigest digest(String algorithm) {
         try {
             return MessageDigest.getInstance(algorithm);

@@ -45,6 +45,7 @@ final class Libcrypto {
             MethodHandle init,
             MethodHandle update,
             MethodHandle last,
+            MethodHandle oneShot,
             List<MemorySegment> algorithms,
             String version) {}
 
@@ -151,6 +152,14 @@ final class Libcrypto {
                         lookup,
                         "EVP_DigestFinal_ex",
                         FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS),
+                        inPlace),
+                // int EVP_Digest(const void *data, size_t count, unsigned char *md, unsigned int *size,
+                //                const EVP_MD *type, ENGINE *impl)
+                handle(
+                        linker,
+                        lookup,
+                        "EVP_Digest",
+                        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
                         inPlace),
                 List.of(algorithms),
                 line);

@@ -41,6 +41,28 @@ final class OpenSslDigests implements FileDigests {
         }
     }
 
+    /** SHA-256 of {@code bytes} in one call ({@code EVP_Digest}), with no context to allocate or free. */
+    static String sha256Hex(byte[] bytes) {
+        Libcrypto.Binding lib = Libcrypto.binding();
+        byte[] out = new byte[LENGTHS[0]];
+        try {
+            int ok = (int) lib.oneShot()
+                    .invokeExact(
+                            MemorySegment.ofArray(bytes),
+                            (long) bytes.length,
+                            MemorySegment.ofArray(out),
+                            MemorySegment.NULL,
+                            lib.algorithms().get(0),
+                            MemorySegment.NULL);
+            check(ok, "EVP_Digest");
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("libcrypto: " + e, e);
+        }
+        return Libcrypto.hex(out, out.length);
+    }
+
     @Override
     public void update(byte[] bytes, int offset, int length) {
         if (closed) {

@@ -42,6 +42,25 @@ class FileDigestsTest {
     }
 
     @Test
+    void oneShotSha256AgreesWithTheJdkAndTheStreamingDigests() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int n : new int[] {0, 1, 55, 56, 63, 64, 65, 1000, 1 << 20}) {
+            byte[] bytes = new byte[n];
+            random.nextBytes(bytes);
+            try (FileDigests openssl = OpenSslDigests.create()) {
+                openssl.update(bytes, 0, n);
+
+                assertThat(OpenSslDigests.sha256Hex(bytes))
+                        .as("%d bytes", n)
+                        .isEqualTo(JdkDigests.sha256Hex(bytes))
+                        .isEqualTo(openssl.finish().sha256());
+            }
+        }
+        assertThat(FileDigests.sha256Hex("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    @Test
     void emptyStreamHasTheWellKnownDigests() {
         try (FileDigests openssl = OpenSslDigests.create()) {
             assertThat(openssl.finish())
