@@ -5,7 +5,7 @@
 #
 #   bench/diff-vs-scan.sh [TREE]
 #
-# Without TREE it uses bench/work/libwine (see bench/scan-vs-openssl.sh, which downloads it).
+# Without TREE it uses Debian's libwine, downloaded and extracted under bench/work/ on first use.
 # NEW is made once as bench/work/<tree>-next and reused. Measured, median of RUNS (default 3):
 #   scan NEW            --no-cache: the cost of vetting one release
 #   diff, no cache      --no-cache: OLD and NEW both vetted (what diff cost before the cache)
@@ -20,13 +20,11 @@ work=$root/bench/work
 runs=${RUNS:-3}
 max_ratio=${MAX_RATIO:-1.3}
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { printf '[bench] error: %s\n' "$*" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 
-[[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is required: apt-get install time"
-
-old=${1:-$work/libwine}
-[[ -d $old ]] || die "no such directory: $old (run bench/scan-vs-openssl.sh once to download libwine)"
+old=${1:-$(libwine_tree)}
+[[ -d $old ]] || die "no such directory: $old"
 old=$(cd "$old" && pwd -P) # a linked tree named on the command line is walked as its target
 new=$work/$(basename "$old")-next
 if [[ ! -d $new ]]; then
@@ -51,27 +49,8 @@ find -L "$old" "$new" -type f -print0 | xargs -0 cat >/dev/null # warm page cach
 cache=$(mktemp -d "${TMPDIR:-/tmp}/tollgate-bench-cache.XXXXXX")
 trap 'rm -rf "$cache"' EXIT
 
-# measure NAME COMMAND...: runs the command RUNS times under GNU time, prints "wall_seconds kib
-# cpu_seconds" of the median run (by wall time). Fails when tollgate exits with anything but allow, hold or block.
-measure() {
-    local name=$1
-    shift
-    local results=() i out status
-    for ((i = 1; i <= runs; i++)); do
-        out=$(mktemp)
-        status=0
-        /usr/bin/time -f '%e %M %U %S' -o "$out" "$@" >/dev/null 2>"$out.err" || status=$?
-        results+=("$(tail -1 "$out" | awk '{printf "%s %s %.2f", $1, $2, $3 + $4}')")
-        log "$name run $i: ${results[-1]} (wall s, peak RSS KiB, CPU s), exit $status; $(grep -h 'OLD:' "$out.err" || true)"
-        if [[ $status != 0 && $status != 3 && $status != 4 ]]; then
-            cat "$out.err" >&2
-            rm -f "$out" "$out.err"
-            die "$name failed with exit $status"
-        fi
-        rm -f "$out" "$out.err"
-    done
-    printf '%s\n' "${results[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
-}
+# Each run's log line also shows the diff's own summary of OLD (how much came from the cache).
+export MEASURE_NOTE='OLD:'
 
 tollgate=$root/tollgate
 json=(--format json --output /dev/null)

@@ -11,29 +11,14 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 work=$root/bench/work
-runs=${RUNS:-3}
+runs=${RUNS:-3} # read by measure (bench/lib.sh)
 max_ratio=${MAX_RATIO:-4}
 max_rss_kib=${MAX_RSS_KIB:-1048576}
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { printf '[bench] error: %s\n' "$*" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 
-[[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is required: apt-get install time"
-
-tree=${1:-}
-if [[ -z $tree ]]; then
-    tree=$work/libwine
-    if [[ ! -d $tree ]]; then
-        mkdir -p "$work"
-        if ! ls "$work"/libwine_*.deb >/dev/null 2>&1; then
-            log "downloading libwine (about 100 MB)"
-            (cd "$work" && apt-get download libwine) || die "apt-get download libwine failed"
-        fi
-        log "extracting $(basename "$(ls "$work"/libwine_*.deb | head -1)")"
-        dpkg-deb -x "$(ls "$work"/libwine_*.deb | head -1)" "$tree.partial"
-        mv "$tree.partial" "$tree"
-    fi
-fi
+tree=${1:-$(libwine_tree)}
 [[ -d $tree ]] || die "no such directory: $tree"
 
 files=$(find "$tree" -type f | wc -l)
@@ -46,28 +31,6 @@ log "tree: $tree: $files files, $((bytes / 1048576)) MiB, $pe_files with a PE na
 
 # Read everything once so both contestants start with a warm page cache.
 find "$tree" -type f -print0 | xargs -0 cat >/dev/null
-
-# measure NAME COMMAND...: runs the command RUNS times under GNU time, prints "wall_seconds kib
-# cpu_seconds" of the median run (by wall time). Fails when tollgate exits with anything but allow, hold or block.
-measure() {
-    local name=$1
-    shift
-    local results=() i out status
-    for ((i = 1; i <= runs; i++)); do
-        out=$(mktemp)
-        status=0
-        /usr/bin/time -f '%e %M %U %S' -o "$out" "$@" >/dev/null 2>"$out.err" || status=$?
-        results+=("$(tail -1 "$out" | awk '{printf "%s %s %.2f", $1, $2, $3 + $4}')")
-        log "$name run $i: ${results[-1]} (wall s, peak RSS KiB, CPU s), exit $status"
-        if [[ $name == tollgate && $status != 0 && $status != 3 && $status != 4 ]]; then
-            cat "$out.err" >&2
-            rm -f "$out" "$out.err"
-            die "tollgate failed with exit $status"
-        fi
-        rm -f "$out" "$out.err"
-    done
-    printf '%s\n' "${results[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
-}
 
 mkdir -p "$work"
 openssl_hash() { find "$tree" -type f -print0 | xargs -0 openssl dgst -sha256; }

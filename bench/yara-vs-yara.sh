@@ -15,32 +15,17 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
-work=$root/bench/work
 rules=${RULES:-$root/bench/rules}
-runs=${RUNS:-3}
 max_ratio=${MAX_RATIO:-2}
 intel=${INTEL:-10000}
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { printf '[bench] error: %s\n' "$*" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 
-[[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) is required: apt-get install time"
 command -v yara >/dev/null || die "the yara command is required: apt-get install yara"
 command -v jq >/dev/null || die "jq is required: apt-get install jq"
 
-tree=${1:-}
-if [[ -z $tree ]]; then
-    tree=$work/libwine
-    if [[ ! -d $tree ]]; then
-        mkdir -p "$work"
-        if ! ls "$work"/libwine_*.deb >/dev/null 2>&1; then
-            log "downloading libwine (about 100 MB)"
-            (cd "$work" && apt-get download libwine) || die "apt-get download libwine failed"
-        fi
-        dpkg-deb -x "$(ls "$work"/libwine_*.deb | head -1)" "$tree.partial"
-        mv "$tree.partial" "$tree"
-    fi
-fi
+tree=${1:-$(libwine_tree)}
 [[ -d $tree ]] || die "no such directory: $tree"
 tree=$(cd "$tree" && pwd)
 
@@ -56,28 +41,10 @@ find "$tree" -type f -print0 | xargs -0 cat >/dev/null  # warm page cache for bo
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# measure NAME COMMAND...: RUNS runs under GNU time; prints "wall_s rss_kib cpu_s" of the median.
-measure() {
-    local name=$1
-    shift
-    local results=() i status
-    for ((i = 1; i <= runs; i++)); do
-        status=0
-        /usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || status=$?
-        # tollgate exits 3 or 4 when the rules hold or block the release; yara exits 0.
-        if [[ $status -ne 0 && $status -ne 3 && $status -ne 4 ]]; then
-            cat "$tmp/$name.err" >&2
-            die "$name failed with exit status $status"
-        fi
-        results+=("$(tail -1 "$tmp/time" | awk '{printf "%s %s %.2f", $1, $2, $3 + $4}')")
-    done
-    printf '%s\n' "${results[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
-}
-
 tollgate_rules=()
 for f in "${rule_files[@]}"; do tollgate_rules+=(--rules "$f"); done
 
-read -r y_wall y_rss y_cpu < <(measure yara yara -r -w "${rule_files[@]}" "$tree")
+read -r y_wall y_rss y_cpu < <(MEASURE_OUT=$tmp/yara.out measure yara yara -r -w "${rule_files[@]}" "$tree")
 read -r t_wall t_rss t_cpu < <(measure tollgate "$root/tollgate" scan "${tollgate_rules[@]}" --format json \
     --output "$tmp/report.json" "$tree")
 read -r b_wall b_rss b_cpu < <(measure baseline "$root/tollgate" scan --format json --output /dev/null "$tree")

@@ -44,10 +44,12 @@ sealed interface FileDigests extends AutoCloseable permits OpenSslDigests, JdkDi
     }
 
     /**
+     * Whether {@value #PROPERTY} lets digests use libcrypto: {@code openssl}, or {@code auto} when it can be used.
+     *
      * @throws IllegalStateException when {@code openssl} is named and libcrypto cannot be used, or the property holds
      *     something else than the three names
      */
-    private static boolean useLibcrypto() {
+    static boolean useLibcrypto() {
         String choice = System.getProperty(PROPERTY, "auto");
         return switch (choice) {
             case "jdk" -> false;

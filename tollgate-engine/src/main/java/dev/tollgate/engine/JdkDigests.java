@@ -34,7 +34,7 @@ final class JdkDigests implements FileDigests {
         return HexFormat.of().formatHex(digest("SHA-256").digest(bytes));
     }
 
-    private static MessageDigest digest(String algorithm) {
+    static MessageDigest digest(String algorithm) {
         try {
             return MessageDigest.getInstance(algorithm);
         } catch (NoSuchAlgorithmException e) {

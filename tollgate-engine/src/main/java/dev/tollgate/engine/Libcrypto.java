@@ -11,7 +11,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -188,9 +187,5 @@ final class Libcrypto {
                 .orElseThrow(
                         () -> new IllegalStateException("libcrypto has no " + name + " (Tollgate needs OpenSSL 3)"));
         return linker.downcallHandle(symbol, fd, options);
-    }
-
-    static String hex(byte[] bytes, int length) {
-        return HexFormat.of().formatHex(bytes, 0, length);
     }
 }

@@ -2,135 +2,68 @@ package dev.tollgate.engine;
 
 import dev.tollgate.model.Hashes;
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
+import java.util.HexFormat;
 
-/**
- * {@link FileDigests} through OpenSSL's libcrypto ({@link Libcrypto}): one EVP context per algorithm, fed the caller's
- * array in place. The contexts are native memory, freed by {@link #close}.
- */
+/** {@link FileDigests} through OpenSSL's libcrypto: one {@link NativeDigest} per algorithm. */
 final class OpenSslDigests implements FileDigests {
 
-    private static final int[] LENGTHS = {32, 20, 16};
-
-    private final Libcrypto.Binding lib;
-    private final MemorySegment[] contexts = new MemorySegment[Libcrypto.ALGORITHMS.length];
-    private final byte[] out = new byte[64];
-    private boolean closed;
+    private final NativeDigest sha256;
+    private final NativeDigest sha1;
+    private final NativeDigest md5;
 
     static OpenSslDigests create() {
         return new OpenSslDigests(Libcrypto.binding());
     }
 
     OpenSslDigests(Libcrypto.Binding lib) {
-        this.lib = lib;
+        NativeDigest first = new NativeDigest(lib, 0, 32);
+        NativeDigest second = null;
         try {
-            for (int i = 0; i < contexts.length; i++) {
-                MemorySegment context = (MemorySegment) lib.ctxNew().invokeExact();
-                if (context.equals(MemorySegment.NULL)) {
-                    throw new IllegalStateException("libcrypto could not allocate a digest context");
-                }
-                contexts[i] = context;
-                start(i);
-            }
+            second = new NativeDigest(lib, 1, 20);
+            md5 = new NativeDigest(lib, 2, 16);
         } catch (RuntimeException e) {
-            close();
+            first.close();
+            if (second != null) {
+                second.close();
+            }
             throw e;
-        } catch (Throwable e) {
-            close();
-            throw new IllegalStateException("libcrypto: " + e, e);
         }
+        sha256 = first;
+        sha1 = second;
     }
 
     /** SHA-256 of {@code bytes} in one call ({@code EVP_Digest}), with no context to allocate or free. */
     static String sha256Hex(byte[] bytes) {
         Libcrypto.Binding lib = Libcrypto.binding();
-        byte[] out = new byte[LENGTHS[0]];
-        try {
-            int ok = (int) lib.oneShot()
-                    .invokeExact(
-                            MemorySegment.ofArray(bytes),
-                            (long) bytes.length,
-                            MemorySegment.ofArray(out),
-                            MemorySegment.NULL,
-                            lib.algorithms().get(0),
-                            MemorySegment.NULL);
-            check(ok, "EVP_Digest");
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("libcrypto: " + e, e);
-        }
-        return Libcrypto.hex(out, out.length);
+        byte[] out = new byte[32];
+        int ok = (int) NativeDigest.call(() -> (int) lib.oneShot()
+                .invokeExact(
+                        MemorySegment.ofArray(bytes),
+                        (long) bytes.length,
+                        MemorySegment.ofArray(out),
+                        MemorySegment.NULL,
+                        lib.algorithms().get(0),
+                        MemorySegment.NULL));
+        NativeDigest.check(ok, "EVP_Digest");
+        return HexFormat.of().formatHex(out);
     }
 
     @Override
     public void update(byte[] bytes, int offset, int length) {
-        if (closed) {
-            throw new IllegalStateException("digests already closed");
-        }
-        Objects.checkFromIndexSize(offset, length, bytes.length);
-        MemorySegment piece = MemorySegment.ofArray(bytes).asSlice(offset, length);
-        try {
-            for (MemorySegment context : contexts) {
-                int ok = (int) lib.update().invokeExact(context, piece, (long) length);
-                check(ok, "EVP_DigestUpdate");
-            }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("libcrypto: " + e, e);
-        }
+        sha256.update(bytes, offset, length);
+        sha1.update(bytes, offset, length);
+        md5.update(bytes, offset, length);
     }
 
     @Override
     public Hashes finish() {
-        if (closed) {
-            throw new IllegalStateException("digests already closed");
-        }
-        String[] hex = new String[contexts.length];
-        MemorySegment target = MemorySegment.ofArray(out);
-        try {
-            for (int i = 0; i < contexts.length; i++) {
-                int ok = (int) lib.last().invokeExact(contexts[i], target, MemorySegment.NULL);
-                check(ok, "EVP_DigestFinal_ex");
-                hex[i] = Libcrypto.hex(out, LENGTHS[i]);
-                start(i);
-            }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("libcrypto: " + e, e);
-        }
-        return new Hashes(hex[0], hex[1], hex[2]);
+        return new Hashes(sha256.finishHex(), sha1.finishHex(), md5.finishHex());
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            for (MemorySegment context : contexts) {
-                if (context != null) {
-                    lib.ctxFree().invokeExact(context);
-                }
-            }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("libcrypto: " + e, e);
-        }
-    }
-
-    private void start(int i) throws Throwable {
-        int ok = (int) lib.init().invokeExact(contexts[i], lib.algorithms().get(i), MemorySegment.NULL);
-        check(ok, "EVP_DigestInit_ex2");
-    }
-
-    private static void check(int ok, String function) {
-        if (ok != 1) {
-            throw new IllegalStateException("libcrypto's " + function + " failed");
-        }
+        sha256.close();
+        sha1.close();
+        md5.close();
     }
 }

@@ -35,15 +35,12 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -493,8 +490,8 @@ public final class ScanEngine {
         OpenOption[] open = target.followLinks()
                 ? new OpenOption[] {StandardOpenOption.READ}
                 : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
-        try (FileChannel channel = FileChannel.open(target.path(), open)) {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        try (FileChannel channel = FileChannel.open(target.path(), open);
+                Sha256Stream sha256 = Sha256Stream.create()) {
             ByteBuffer buffer = HASH_BUFFER.get().clear();
             long size = 0;
             for (int n = channel.read(buffer); n >= 0; n = channel.read(buffer)) {
@@ -502,15 +499,10 @@ public final class ScanEngine {
                 size += buffer.position();
                 buffer.clear();
             }
-            return Optional.of(new ScanCache.Key(
-                    cacheContext.get(),
-                    nameOf(target.reportPath()),
-                    HexFormat.of().formatHex(sha256.digest()),
-                    size));
+            return Optional.of(
+                    new ScanCache.Key(cacheContext.get(), nameOf(target.reportPath()), sha256.finishHex(), size));
         } catch (IOException e) {
             return Optional.empty();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
         }
     }
 

@@ -61,6 +61,27 @@ class FileDigestsTest {
     }
 
     @Test
+    void sha256StreamAgreesWithTheJdkAndStartsAgainAfterEachDigest() {
+        SplittableRandom random = new SplittableRandom(11);
+        try (Sha256Stream stream = Sha256Stream.create()) {
+            for (int n : new int[] {0, 3, 64, 100_000, 0}) {
+                byte[] bytes = new byte[n];
+                random.nextBytes(bytes);
+                for (int at = 0; at < n; ) {
+                    int piece = Math.min(n - at, random.nextInt(1, 9000));
+                    stream.update(bytes, at, piece);
+                    at += piece;
+                }
+
+                assertThat(stream.finishHex()).as("%d bytes", n).isEqualTo(JdkDigests.sha256Hex(bytes));
+            }
+        }
+        Sha256Stream closed = Sha256Stream.create();
+        closed.close();
+        assertThatThrownBy(() -> closed.update(new byte[1], 0, 1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void emptyStreamHasTheWellKnownDigests() {
         try (FileDigests openssl = OpenSslDigests.create()) {
             assertThat(openssl.finish())
