@@ -180,9 +180,10 @@ public final class CompoundFile {
             miniFat[i] = mf.u32(4L * i, "mini FAT");
         }
         Node root = nodes.getFirst();
-        byte[] miniStream = root.start() > MAXREGSECT
-                ? new byte[0]
-                : partial.chain(root.start(), Math.min(root.size(), v.size()), "mini stream");
+        // The root's size is an unsigned 64-bit field (version 4): compared as such, it is never more than the file.
+        long miniStreamMax = Long.compareUnsigned(root.size(), v.size()) < 0 ? root.size() : v.size();
+        byte[] miniStream =
+                root.start() > MAXREGSECT ? new byte[0] : partial.chain(root.start(), miniStreamMax, "mini stream");
         return new CompoundFile(
                 v,
                 sectorShift,
@@ -347,7 +348,13 @@ public final class CompoundFile {
         }
     }
 
+    /** The bytes of the chain from {@code start}, at most {@code max} (not negative) of them. */
     private byte[] chain(long start, long max, String what) throws FormatException {
+        if (max < 0) {
+            // A negative max once came from a signed reading of an unsigned size, and the copy to it asked for 2 GiB
+            // (a fuzz find): callers compare sizes unsigned.
+            throw new IllegalArgumentException("CFB " + what + ": " + max + " bytes asked");
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         long sector = start;
         int sectorSize = 1 << sectorShift;
