@@ -87,6 +87,9 @@ public final class CompoundFile {
             throw new FormatException(0, "CFB signature D0 CF 11 E0 A1 B1 1A E1 not found");
         }
         int major = v.u16(0x1A, "CFB major version");
+        if (major != 3 && major != 4) {
+            throw new FormatException(0x1A, "CFB major version " + major + " is not 3 or 4");
+        }
         int sectorShift = v.u16(0x1E, "CFB sector shift");
         int miniShift = v.u16(0x20, "CFB mini sector shift");
         if ((sectorShift != 9 && sectorShift != 12) || miniShift != 6) {
