@@ -44,7 +44,7 @@ final class Certificates {
     }
 
     static String sha256Hex(byte[] bytes) {
-        return FileDigests.sha256Hex(bytes);
+        return DigestStream.hex(DigestStream.Algorithm.SHA_256, bytes);
     }
 
     /** The subject DN as RFC 2253 writes it, most specific first ({@code CN=...,O=...}). */

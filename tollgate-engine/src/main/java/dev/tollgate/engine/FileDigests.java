@@ -3,76 +3,61 @@ package dev.tollgate.engine;
 import dev.tollgate.model.Hashes;
 
 /**
- * The SHA-256, SHA-1 and MD5 of one stream of bytes, fed in pieces. An instance is reused: {@link #finish} gives the
- * digests of everything fed since the last {@code finish} and starts again.
- *
- * <p>Two implementations compute the same values: OpenSSL's libcrypto, called in place, and the JDK's providers.
- * {@link #create} prefers libcrypto, whose code is machine code from the first byte; the JDK's reach the same speed
- * only after the JIT has compiled their callers, and until then a scan hashes its first tens of megabytes in
- * interpreted and C1 code and spends compile time on digest bodies it will not use.
+ * The SHA-256, SHA-1 and MD5 of one stream of bytes, fed in pieces: three {@link DigestStream}s. Reused:
+ * {@link #finish} gives the digests of everything fed since the last {@code finish} and starts again.
  */
-sealed interface FileDigests extends AutoCloseable permits OpenSslDigests, JdkDigests {
+final class FileDigests implements AutoCloseable {
 
-    /** The system property that picks the implementation: {@code openssl}, {@code jdk} or {@code auto} (default). */
-    String PROPERTY = "tollgate.digests";
+    private final DigestStream sha256;
+    private final DigestStream sha1;
+    private final DigestStream md5;
 
-    void update(byte[] bytes, int offset, int length);
-
-    Hashes finish();
-
-    /** Frees what the instance holds outside the Java heap; it is unusable afterwards. */
-    @Override
-    void close();
+    private FileDigests(boolean libcrypto) {
+        DigestStream first = DigestStream.create(DigestStream.Algorithm.SHA_256, libcrypto);
+        DigestStream second = null;
+        try {
+            second = DigestStream.create(DigestStream.Algorithm.SHA_1, libcrypto);
+            md5 = DigestStream.create(DigestStream.Algorithm.MD5, libcrypto);
+        } catch (RuntimeException e) {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+            throw e;
+        }
+        sha256 = first;
+        sha1 = second;
+    }
 
     /**
-     * A new instance of the implementation that {@value #PROPERTY} names; {@code auto} takes libcrypto when it loaded
-     * and passed its known-answer check, else the JDK.
+     * Digests by the implementation {@value DigestStream#PROPERTY} names.
      *
      * @throws IllegalStateException when {@code openssl} is named and libcrypto cannot be used
      */
     static FileDigests create() {
-        return useLibcrypto() ? OpenSslDigests.create() : new JdkDigests();
+        return new FileDigests(DigestStream.useLibcrypto());
     }
 
-    /**
-     * The lower-case hex SHA-256 of {@code bytes}, by the implementation {@link #create} would use: the scan takes
-     * one per file for its cache entry's name, and through the JDK each one went through the provider lookup and, until
-     * C2 had compiled it, the interpreted SHA-256 body.
-     */
-    static String sha256Hex(byte[] bytes) {
-        return useLibcrypto() ? OpenSslDigests.sha256Hex(bytes) : JdkDigests.sha256Hex(bytes);
+    /** Digests by libcrypto or by the JDK, as asked (tests compare the two). */
+    static FileDigests using(boolean libcrypto) {
+        return new FileDigests(libcrypto);
     }
 
-    /**
-     * Whether {@value #PROPERTY} lets digests use libcrypto: {@code openssl}, or {@code auto} when it can be used.
-     *
-     * @throws IllegalStateException when {@code openssl} is named and libcrypto cannot be used, or the property holds
-     *     something else than the three names
-     */
-    static boolean useLibcrypto() {
-        String choice = System.getProperty(PROPERTY, "auto");
-        return switch (choice) {
-            case "jdk" -> false;
-            case "openssl" -> {
-                Libcrypto.binding(); // throws, saying why, when it cannot be used
-                yield true;
-            }
-            case "auto" -> Libcrypto.available();
-            default ->
-                throw new IllegalStateException(PROPERTY + " must be openssl, jdk or auto, not \""
-                        + choice.replaceAll("\\p{Cntrl}", "?") + "\"");
-        };
+    void update(byte[] bytes, int offset, int length) {
+        sha256.update(bytes, offset, length);
+        sha1.update(bytes, offset, length);
+        md5.update(bytes, offset, length);
     }
 
-    /** Which implementation {@link #create} gives, in words for {@code --version}. */
-    static String describe() {
-        return switch (System.getProperty(PROPERTY, "auto")) {
-            case "jdk" -> "JDK";
-            case "openssl" ->
-                Libcrypto.available()
-                        ? Libcrypto.version()
-                        : "none: OpenSSL was asked for and cannot be used (" + Libcrypto.unavailableReason() + ")";
-            default -> Libcrypto.available() ? Libcrypto.version() : "JDK (" + Libcrypto.unavailableReason() + ")";
-        };
+    Hashes finish() {
+        return new Hashes(sha256.finishHex(), sha1.finishHex(), md5.finishHex());
+    }
+
+    /** Frees what the streams hold outside the Java heap; they are unusable afterwards. */
+    @Override
+    public void close() {
+        sha256.close();
+        sha1.close();
+        md5.close();
     }
 }

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.tollgate.model.Hashes;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -15,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The few functions of OpenSSL's libcrypto (3.x, Debian's {@code libssl3}) that {@link OpenSslDigests} calls, bound
+ * The few functions of OpenSSL's libcrypto (3.x, Debian's {@code libssl3}) that {@link NativeDigest} calls, bound
  * through {@code java.lang.foreign}. Only digests: no bytes that libcrypto sees are parsed by it, so a hostile file
  * meets nothing there but the hash functions' arithmetic.
  *
@@ -28,9 +27,7 @@ final class Libcrypto {
 
     static final String LIBRARY = "libcrypto.so.3";
 
-    /** OpenSSL's names of the three algorithms, in the order {@link OpenSslDigests} keeps them. */
-    static final String[] ALGORITHMS = {"SHA256", "SHA1", "MD5"};
-
+    /** The digests of "abc", in the order of {@link DigestStream.Algorithm}. */
     private static final String[] KNOWN_ABC = {
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
         "a9993e364706816aba3e25717850c26c9cd0d89d",
@@ -45,7 +42,7 @@ final class Libcrypto {
             MethodHandle update,
             MethodHandle last,
             MethodHandle oneShot,
-            List<MemorySegment> algorithms,
+            List<MemorySegment> algorithms, // by DigestStream.Algorithm's ordinal
             String version) {}
 
     private static final class Loaded {
@@ -111,16 +108,17 @@ final class Libcrypto {
         MethodHandle fetch =
                 handle(linker, lookup, "EVP_MD_fetch", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         MethodHandle version = handle(linker, lookup, "OpenSSL_version", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-        MemorySegment[] algorithms = new MemorySegment[ALGORITHMS.length];
+        DigestStream.Algorithm[] wanted = DigestStream.Algorithm.values();
+        MemorySegment[] algorithms = new MemorySegment[wanted.length];
         String line;
         try (Arena arena = Arena.ofConfined()) {
-            for (int i = 0; i < ALGORITHMS.length; i++) {
+            for (int i = 0; i < wanted.length; i++) {
                 // Fetched once and kept for the life of the process.
-                algorithms[i] = (MemorySegment)
-                        fetch.invokeExact(MemorySegment.NULL, arena.allocateFrom(ALGORITHMS[i]), MemorySegment.NULL);
+                algorithms[i] = (MemorySegment) fetch.invokeExact(
+                        MemorySegment.NULL, arena.allocateFrom(wanted[i].openssl), MemorySegment.NULL);
                 if (algorithms[i].equals(MemorySegment.NULL)) {
                     throw new IllegalStateException(
-                            library + " does not provide " + ALGORITHMS[i] + " (a FIPS-only configuration?)");
+                            library + " does not provide " + wanted[i].openssl + " (a FIPS-only configuration?)");
                 }
             }
             MemorySegment text = (MemorySegment) version.invokeExact(0);
@@ -166,19 +164,19 @@ final class Libcrypto {
 
     /** Null when libcrypto gives the published digests of "abc", else what it gave. */
     private static String knownAnswerProblem(Binding binding) {
-        try (OpenSslDigests digests = new OpenSslDigests(binding)) {
-            byte[] abc = {'x', 'a', 'b', 'c'};
-            digests.update(abc, 1, 1);
-            digests.update(abc, 2, 2);
-            Hashes got = digests.finish();
-            String[] values = {got.sha256(), got.sha1(), got.md5()};
-            for (int i = 0; i < values.length; i++) {
-                if (!values[i].equals(KNOWN_ABC[i])) {
-                    return "its " + ALGORITHMS[i] + " of \"abc\" is " + values[i] + ", not " + KNOWN_ABC[i];
+        byte[] abc = {'x', 'a', 'b', 'c'};
+        for (DigestStream.Algorithm algorithm : DigestStream.Algorithm.values()) {
+            try (NativeDigest digest = new NativeDigest(binding, algorithm)) {
+                digest.update(abc, 1, 1);
+                digest.update(abc, 2, 2);
+                String got = digest.finishHex();
+                String known = KNOWN_ABC[algorithm.ordinal()];
+                if (!got.equals(known)) {
+                    return "its " + algorithm.openssl + " of \"abc\" is " + got + ", not " + known;
                 }
             }
-            return null;
         }
+        return null;
     }
 
     private static MethodHandle handle(

@@ -17,11 +17,10 @@ final class NativeDigest implements AutoCloseable {
     private final byte[] out = new byte[64]; // EVP_MAX_MD_SIZE
     private MemorySegment context;
 
-    /** A digest of {@code Libcrypto.ALGORITHMS[index]}, whose output is {@code length} bytes. */
-    NativeDigest(Libcrypto.Binding lib, int index, int length) {
+    NativeDigest(Libcrypto.Binding lib, DigestStream.Algorithm algorithm) {
         this.lib = lib;
-        this.algorithm = lib.algorithms().get(index);
-        this.length = length;
+        this.algorithm = lib.algorithms().get(algorithm.ordinal());
+        this.length = algorithm.length;
         MemorySegment created =
                 (MemorySegment) call(() -> (MemorySegment) lib.ctxNew().invokeExact());
         if (created.equals(MemorySegment.NULL)) {
@@ -34,6 +33,22 @@ final class NativeDigest implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The lower-case hex digest of {@code bytes} in one call ({@code EVP_Digest}), with no context to keep. */
+    static String oneShotHex(Libcrypto.Binding lib, DigestStream.Algorithm algorithm, byte[] bytes) {
+        byte[] out = new byte[algorithm.length];
+        MemorySegment md = lib.algorithms().get(algorithm.ordinal());
+        int ok = (int) call(() -> (int) lib.oneShot()
+                .invokeExact(
+                        MemorySegment.ofArray(bytes),
+                        (long) bytes.length,
+                        MemorySegment.ofArray(out),
+                        MemorySegment.NULL,
+                        md,
+                        MemorySegment.NULL));
+        check(ok, "EVP_Digest");
+        return HexFormat.of().formatHex(out);
     }
 
     void update(byte[] bytes, int offset, int length) {

@@ -117,7 +117,7 @@ public final class ScanEngine {
 
     /** Which code computes the file digests: OpenSSL's libcrypto and its version, or the JDK and why. */
     public static String digestImplementation() {
-        return FileDigests.describe();
+        return DigestStream.describe();
     }
 
     /** Tollgate's version, as built. */
@@ -491,7 +491,7 @@ public final class ScanEngine {
                 ? new OpenOption[] {StandardOpenOption.READ}
                 : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
         try (FileChannel channel = FileChannel.open(target.path(), open);
-                Sha256Stream sha256 = Sha256Stream.create()) {
+                DigestStream sha256 = DigestStream.create(DigestStream.Algorithm.SHA_256)) {
             ByteBuffer buffer = HASH_BUFFER.get().clear();
             long size = 0;
             for (int n = channel.read(buffer); n >= 0; n = channel.read(buffer)) {

@@ -1,5 +1,6 @@
 package dev.tollgate.engine;
 
+import static dev.tollgate.engine.DigestStream.Algorithm.SHA_256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,8 +20,8 @@ class FileDigestsTest {
     @Test
     void libcryptoAndTheJdkAgreeOnRandomStreamsFedInRandomPieces() {
         SplittableRandom random = new SplittableRandom(20261123);
-        try (FileDigests openssl = OpenSslDigests.create();
-                FileDigests jdk = new JdkDigests()) {
+        try (FileDigests openssl = FileDigests.using(true);
+                FileDigests jdk = FileDigests.using(false)) {
             for (int stream = 0; stream < 300; stream++) {
                 byte[] bytes = new byte[random.nextInt(stream < 100 ? 200 : 300_000)];
                 random.nextBytes(bytes);
@@ -47,23 +48,23 @@ class FileDigestsTest {
         for (int n : new int[] {0, 1, 55, 56, 63, 64, 65, 1000, 1 << 20}) {
             byte[] bytes = new byte[n];
             random.nextBytes(bytes);
-            try (FileDigests openssl = OpenSslDigests.create()) {
+            try (FileDigests openssl = FileDigests.using(true)) {
                 openssl.update(bytes, 0, n);
 
-                assertThat(OpenSslDigests.sha256Hex(bytes))
+                assertThat(DigestStream.hex(SHA_256, bytes, true))
                         .as("%d bytes", n)
-                        .isEqualTo(JdkDigests.sha256Hex(bytes))
+                        .isEqualTo(DigestStream.hex(SHA_256, bytes, false))
                         .isEqualTo(openssl.finish().sha256());
             }
         }
-        assertThat(FileDigests.sha256Hex("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+        assertThat(DigestStream.hex(SHA_256, "abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
                 .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     @Test
     void sha256StreamAgreesWithTheJdkAndStartsAgainAfterEachDigest() {
         SplittableRandom random = new SplittableRandom(11);
-        try (Sha256Stream stream = Sha256Stream.create()) {
+        try (DigestStream stream = DigestStream.create(SHA_256, true)) {
             for (int n : new int[] {0, 3, 64, 100_000, 0}) {
                 byte[] bytes = new byte[n];
                 random.nextBytes(bytes);
@@ -73,17 +74,17 @@ class FileDigestsTest {
                     at += piece;
                 }
 
-                assertThat(stream.finishHex()).as("%d bytes", n).isEqualTo(JdkDigests.sha256Hex(bytes));
+                assertThat(stream.finishHex()).as("%d bytes", n).isEqualTo(DigestStream.hex(SHA_256, bytes, false));
             }
         }
-        Sha256Stream closed = Sha256Stream.create();
+        DigestStream closed = DigestStream.create(SHA_256, true);
         closed.close();
         assertThatThrownBy(() -> closed.update(new byte[1], 0, 1)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void emptyStreamHasTheWellKnownDigests() {
-        try (FileDigests openssl = OpenSslDigests.create()) {
+        try (FileDigests openssl = FileDigests.using(true)) {
             assertThat(openssl.finish())
                     .isEqualTo(new Hashes(
                             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
@@ -95,7 +96,7 @@ class FileDigestsTest {
     @Test
     void piecesOutsideTheArrayAreRefusedBeforeReachingNativeCode() {
         byte[] bytes = new byte[16];
-        try (FileDigests openssl = OpenSslDigests.create()) {
+        try (FileDigests openssl = FileDigests.using(true)) {
             assertThatThrownBy(() -> openssl.update(bytes, 8, 9)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> openssl.update(bytes, -1, 4)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> openssl.update(bytes, 4, -1)).isInstanceOf(IndexOutOfBoundsException.class);
@@ -106,7 +107,7 @@ class FileDigestsTest {
 
     @Test
     void closedDigestsRefuseWorkInsteadOfTouchingFreedMemory() {
-        FileDigests openssl = OpenSslDigests.create();
+        FileDigests openssl = FileDigests.using(true);
         openssl.close();
         openssl.close(); // twice is harmless
 
@@ -132,17 +133,17 @@ class FileDigestsTest {
 
     @Test
     void unknownImplementationNameIsAClearError() {
-        String before = System.getProperty(FileDigests.PROPERTY);
-        System.setProperty(FileDigests.PROPERTY, "fast\nplease");
+        String before = System.getProperty(DigestStream.PROPERTY);
+        System.setProperty(DigestStream.PROPERTY, "fast\nplease");
         try {
             assertThatThrownBy(FileDigests::create)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("tollgate.digests must be openssl, jdk or auto, not \"fast?please\"");
         } finally {
             if (before == null) {
-                System.clearProperty(FileDigests.PROPERTY);
+                System.clearProperty(DigestStream.PROPERTY);
             } else {
-                System.setProperty(FileDigests.PROPERTY, before);
+                System.setProperty(DigestStream.PROPERTY, before);
             }
         }
     }
