@@ -89,10 +89,11 @@ final class DigestStream implements AutoCloseable {
     }
 
     /**
-     * Whether {@value #PROPERTY} lets digests use libcrypto: {@code openssl}, or {@code auto} when it can be used.
+     * Whether {@value #PROPERTY} lets digests use libcrypto: {@code openssl}, or {@code auto} or {@code fused} when it
+     * can be used.
      *
      * @throws IllegalStateException when {@code openssl} is named and libcrypto cannot be used, or the property holds
-     *     something else than the three names
+     *     something else than the four names
      */
     static boolean useLibcrypto() {
         String choice = System.getProperty(PROPERTY, "auto");
@@ -102,9 +103,9 @@ final class DigestStream implements AutoCloseable {
                 Libcrypto.binding(); // throws, saying why, when it cannot be used
                 yield true;
             }
-            case "auto" -> Libcrypto.available();
+            case "auto", "fused" -> Libcrypto.available(); // fused: the file digests' choice (FileDigests)
             default ->
-                throw new IllegalStateException(PROPERTY + " must be openssl, jdk or auto, not \""
+                throw new IllegalStateException(PROPERTY + " must be fused, openssl, jdk or auto, not \""
                         + choice.replaceAll("\\p{Cntrl}", "?") + "\"");
         };
     }

@@ -3,61 +3,97 @@ package dev.tollgate.engine;
 import dev.tollgate.model.Hashes;
 
 /**
- * The SHA-256, SHA-1 and MD5 of one stream of bytes, fed in pieces: three {@link DigestStream}s. Reused:
- * {@link #finish} gives the digests of everything fed since the last {@code finish} and starts again.
+ * The SHA-256, SHA-1 and MD5 of one stream of bytes, fed in pieces. Reused: {@link #finish} gives the digests of
+ * everything fed since the last {@code finish} and starts again. Not thread-safe: one per file being read.
+ *
+ * <p>Two implementations: {@link FusedDigests}, Tollgate's own kernel that computes the three in one interleaved pass
+ * (about as fast as MD5 alone), and {@link Separate}, three {@link DigestStream}s (libcrypto or the JDK). The system
+ * property {@value DigestStream#PROPERTY} picks: {@code fused}, {@code openssl}, {@code jdk} or {@code auto} (default:
+ * the kernel when it loaded and passed its known-answer checks, else as {@link DigestStream} chooses).
  */
-final class FileDigests implements AutoCloseable {
+sealed interface FileDigests extends AutoCloseable permits FusedDigests, FileDigests.Separate {
 
-    private final DigestStream sha256;
-    private final DigestStream sha1;
-    private final DigestStream md5;
+    void update(byte[] bytes, int offset, int length);
 
-    private FileDigests(boolean libcrypto) {
-        DigestStream first = DigestStream.create(DigestStream.Algorithm.SHA_256, libcrypto);
-        DigestStream second = null;
-        try {
-            second = DigestStream.create(DigestStream.Algorithm.SHA_1, libcrypto);
-            md5 = DigestStream.create(DigestStream.Algorithm.MD5, libcrypto);
-        } catch (RuntimeException e) {
-            first.close();
-            if (second != null) {
-                second.close();
-            }
-            throw e;
-        }
-        sha256 = first;
-        sha1 = second;
-    }
+    Hashes finish();
+
+    /** Frees what the digests hold outside the Java heap; they are unusable afterwards. */
+    @Override
+    void close();
 
     /**
      * Digests by the implementation {@value DigestStream#PROPERTY} names.
      *
-     * @throws IllegalStateException when {@code openssl} is named and libcrypto cannot be used
+     * @throws IllegalStateException when {@code fused} or {@code openssl} is named and cannot be used, saying why
      */
     static FileDigests create() {
-        return new FileDigests(DigestStream.useLibcrypto());
+        String choice = System.getProperty(DigestStream.PROPERTY, "auto");
+        if (choice.equals("fused") || (choice.equals("auto") && FusedDigests.available())) {
+            return new FusedDigests();
+        }
+        return new Separate(DigestStream.useLibcrypto());
     }
 
-    /** Digests by libcrypto or by the JDK, as asked (tests compare the two). */
-    static FileDigests using(boolean libcrypto) {
-        return new FileDigests(libcrypto);
+    /** Three separate streams, by libcrypto or by the JDK, as asked (tests compare the implementations). */
+    static FileDigests separate(boolean libcrypto) {
+        return new Separate(libcrypto);
     }
 
-    void update(byte[] bytes, int offset, int length) {
-        sha256.update(bytes, offset, length);
-        sha1.update(bytes, offset, length);
-        md5.update(bytes, offset, length);
+    /** Which implementation {@link #create} gives, in words for {@code --version}. */
+    static String describe() {
+        String choice = System.getProperty(DigestStream.PROPERTY, "auto");
+        boolean fused = choice.equals("fused") || (choice.equals("auto") && FusedDigests.available());
+        if (!fused) {
+            String why = choice.equals("auto") ? " (one pass: " + FusedDigests.unavailableReason() + ")" : "";
+            return DigestStream.describe() + why;
+        }
+        return FusedDigests.available()
+                ? "files in one pass by " + FusedDigests.library() + "; other digests by " + DigestStream.describe()
+                : "none: the one-pass kernel was asked for and cannot be used (" + FusedDigests.unavailableReason()
+                        + ")";
     }
 
-    Hashes finish() {
-        return new Hashes(sha256.finishHex(), sha1.finishHex(), md5.finishHex());
-    }
+    /** SHA-256, SHA-1 and MD5 as three {@link DigestStream}s, each fed every piece in turn. */
+    final class Separate implements FileDigests {
 
-    /** Frees what the streams hold outside the Java heap; they are unusable afterwards. */
-    @Override
-    public void close() {
-        sha256.close();
-        sha1.close();
-        md5.close();
+        private final DigestStream sha256;
+        private final DigestStream sha1;
+        private final DigestStream md5;
+
+        private Separate(boolean libcrypto) {
+            DigestStream first = DigestStream.create(DigestStream.Algorithm.SHA_256, libcrypto);
+            DigestStream second = null;
+            try {
+                second = DigestStream.create(DigestStream.Algorithm.SHA_1, libcrypto);
+                md5 = DigestStream.create(DigestStream.Algorithm.MD5, libcrypto);
+            } catch (RuntimeException e) {
+                first.close();
+                if (second != null) {
+                    second.close();
+                }
+                throw e;
+            }
+            sha256 = first;
+            sha1 = second;
+        }
+
+        @Override
+        public void update(byte[] bytes, int offset, int length) {
+            sha256.update(bytes, offset, length);
+            sha1.update(bytes, offset, length);
+            md5.update(bytes, offset, length);
+        }
+
+        @Override
+        public Hashes finish() {
+            return new Hashes(sha256.finishHex(), sha1.finishHex(), md5.finishHex());
+        }
+
+        @Override
+        public void close() {
+            sha256.close();
+            sha1.close();
+            md5.close();
+        }
     }
 }

@@ -117,7 +117,7 @@ public final class ScanEngine {
 
     /** Which code computes the file digests: OpenSSL's libcrypto and its version, or the JDK and why. */
     public static String digestImplementation() {
-        return DigestStream.describe();
+        return FileDigests.describe();
     }
 
     /** Tollgate's version, as built. */

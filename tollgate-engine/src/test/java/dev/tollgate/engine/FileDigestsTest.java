@@ -20,8 +20,8 @@ class FileDigestsTest {
     @Test
     void libcryptoAndTheJdkAgreeOnRandomStreamsFedInRandomPieces() {
         SplittableRandom random = new SplittableRandom(20261123);
-        try (FileDigests openssl = FileDigests.using(true);
-                FileDigests jdk = FileDigests.using(false)) {
+        try (FileDigests openssl = FileDigests.separate(true);
+                FileDigests jdk = FileDigests.separate(false)) {
             for (int stream = 0; stream < 300; stream++) {
                 byte[] bytes = new byte[random.nextInt(stream < 100 ? 200 : 300_000)];
                 random.nextBytes(bytes);
@@ -48,7 +48,7 @@ class FileDigestsTest {
         for (int n : new int[] {0, 1, 55, 56, 63, 64, 65, 1000, 1 << 20}) {
             byte[] bytes = new byte[n];
             random.nextBytes(bytes);
-            try (FileDigests openssl = FileDigests.using(true)) {
+            try (FileDigests openssl = FileDigests.separate(true)) {
                 openssl.update(bytes, 0, n);
 
                 assertThat(DigestStream.hex(SHA_256, bytes, true))
@@ -84,7 +84,7 @@ class FileDigestsTest {
 
     @Test
     void emptyStreamHasTheWellKnownDigests() {
-        try (FileDigests openssl = FileDigests.using(true)) {
+        try (FileDigests openssl = FileDigests.separate(true)) {
             assertThat(openssl.finish())
                     .isEqualTo(new Hashes(
                             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
@@ -96,7 +96,7 @@ class FileDigestsTest {
     @Test
     void piecesOutsideTheArrayAreRefusedBeforeReachingNativeCode() {
         byte[] bytes = new byte[16];
-        try (FileDigests openssl = FileDigests.using(true)) {
+        try (FileDigests openssl = FileDigests.separate(true)) {
             assertThatThrownBy(() -> openssl.update(bytes, 8, 9)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> openssl.update(bytes, -1, 4)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> openssl.update(bytes, 4, -1)).isInstanceOf(IndexOutOfBoundsException.class);
@@ -107,7 +107,7 @@ class FileDigestsTest {
 
     @Test
     void closedDigestsRefuseWorkInsteadOfTouchingFreedMemory() {
-        FileDigests openssl = FileDigests.using(true);
+        FileDigests openssl = FileDigests.separate(true);
         openssl.close();
         openssl.close(); // twice is harmless
 
@@ -138,7 +138,7 @@ class FileDigestsTest {
         try {
             assertThatThrownBy(FileDigests::create)
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessage("tollgate.digests must be openssl, jdk or auto, not \"fast?please\"");
+                    .hasMessage("tollgate.digests must be fused, openssl, jdk or auto, not \"fast?please\"");
         } finally {
             if (before == null) {
                 System.clearProperty(DigestStream.PROPERTY);

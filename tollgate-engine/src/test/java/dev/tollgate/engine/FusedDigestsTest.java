@@ -1,0 +1,120 @@
+package dev.tollgate.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tollgate.model.Hashes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FusedDigestsTest {
+
+    @Test
+    void kernelIsUsedWhereverTheProcessorHasTheShaExtensions() throws IOException {
+        // The build compiles the kernel (CI's machines have gcc) and names it to the tests, as the launcher does.
+        boolean shaExtensions = Files.readString(Path.of("/proc/cpuinfo")).contains(" sha_ni");
+        if (shaExtensions) {
+            assertThat(FusedDigests.unavailableReason()).isEmpty();
+            assertThat(FileDigests.create()).isInstanceOf(FusedDigests.class);
+            assertThat(FileDigests.describe()).startsWith("files in one pass by Tollgate's SHA-extensions kernel (");
+        } else {
+            assertThat(FusedDigests.unavailableReason()).contains("lacks the SHA extensions");
+            assertThat(FileDigests.create()).isInstanceOf(FileDigests.Separate.class);
+        }
+    }
+
+    @Test
+    void kernelAndLibcryptoAgreeOnRandomStreamsFedInRandomPieces() {
+        assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
+        SplittableRandom random = new SplittableRandom(20261124);
+        try (FileDigests fused = new FusedDigests();
+                FileDigests openssl = FileDigests.separate(true)) {
+            for (int stream = 0; stream < 400; stream++) {
+                // Every length up to 200 (all the padding cases), then lengths up to 2 MiB.
+                byte[] bytes = new byte[stream < 200 ? stream : random.nextInt(2 << 20)];
+                random.nextBytes(bytes);
+                for (int at = 0; at < bytes.length; ) {
+                    int bound = random.nextBoolean() ? 130 : 300_000;
+                    int piece = Math.min(bytes.length - at, random.nextInt(bound));
+                    fused.update(bytes, at, piece); // pieces of 0 bytes included
+                    openssl.update(bytes, at, piece);
+                    at += piece;
+                }
+
+                assertThat(fused.finish())
+                        .as("stream %d of %d bytes", stream, bytes.length)
+                        .isEqualTo(openssl.finish());
+            }
+        }
+    }
+
+    @Test
+    void kernelGivesTheWellKnownDigestsOfTheEmptyStream() {
+        assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
+        try (FileDigests fused = new FusedDigests()) {
+            assertThat(fused.finish())
+                    .isEqualTo(new Hashes(
+                            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                            "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+                            "d41d8cd98f00b204e9800998ecf8427e"));
+        }
+    }
+
+    @Test
+    void piecesOutsideTheArrayAreRefusedBeforeReachingTheKernel() {
+        assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
+        byte[] bytes = new byte[16];
+        try (FileDigests fused = new FusedDigests()) {
+            assertThatThrownBy(() -> fused.update(bytes, 8, 9)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> fused.update(bytes, -1, 4)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> fused.update(bytes, 4, -1)).isInstanceOf(IndexOutOfBoundsException.class);
+            fused.update(bytes, 0, 16);
+            assertThat(fused.finish().md5()).isEqualTo("4ae71336e44bf9bf79d2752e234818a5"); // md5 of 16 zero bytes
+        }
+    }
+
+    @Test
+    void closedKernelDigestsRefuseWorkInsteadOfTouchingFreedMemory() {
+        assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
+        FileDigests fused = new FusedDigests();
+        fused.close();
+        fused.close(); // twice is harmless
+
+        assertThatThrownBy(() -> fused.update(new byte[1], 0, 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(fused::finish).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void missingKernelLibraryIsNamedWithWhatHappensInstead(@TempDir Path dir) {
+        Path missing = dir.resolve("libtollgate-digests.so");
+
+        assertThatThrownBy(() -> FusedDigests.bind(missing))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(missing + " not found")
+                .hasMessageContaining("the digests come from OpenSSL");
+    }
+
+    @Test
+    void aFileThatIsNotALibraryIsRefused(@TempDir Path dir) throws IOException {
+        Path text = Files.writeString(dir.resolve("libtollgate-digests.so"), "not an ELF file\n");
+
+        assertThatThrownBy(() -> FusedDigests.bind(text))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(text + " cannot be loaded");
+    }
+
+    @Test
+    void aLibraryWithoutTheKernelsFunctionsIsRefused() {
+        Path libcrypto = Path.of("/usr/lib/x86_64-linux-gnu/libcrypto.so.3");
+        assumeTrue(Files.isRegularFile(libcrypto), "Debian's libcrypto is elsewhere on this machine");
+
+        assertThatThrownBy(() -> FusedDigests.bind(libcrypto))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("has no tg_digests_supported");
+    }
+}
