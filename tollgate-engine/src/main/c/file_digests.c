@@ -174,8 +174,26 @@ static SHA_TARGET void sha_store(tg_digests *d, sha_lanes l) {
     d->sha1[4] = (uint32_t) _mm_extract_epi32(l.e, 3);
 }
 
-/* All three digests over n whole blocks at p, interleaved. */
-static SHA_TARGET void all_blocks(tg_digests *ctx, const uint8_t *p, size_t n) {
+/*
+ * Counts the four bytes of word w (little-endian: the block's bytes in order) in four tables in turn, so that a run of
+ * equal bytes (zero padding fills PE files) does not make each increment wait for the one before.
+ */
+#define COUNT_WORD(w)                           \
+    do {                                        \
+        if (counting) {                         \
+            counts[0][(w) & 0xff]++;            \
+            counts[1][((w) >> 8) & 0xff]++;     \
+            counts[2][((w) >> 16) & 0xff]++;    \
+            counts[3][(w) >> 24]++;             \
+        }                                       \
+    } while (0)
+
+/*
+ * All three digests over n whole blocks at p, interleaved; when counting, the blocks' bytes are also added to counts,
+ * one word per group: the increments fill the integer units that MD5's chain leaves idle.
+ */
+static inline __attribute__((always_inline)) SHA_TARGET void blocks(
+        tg_digests *ctx, const uint8_t *p, size_t n, const int counting, uint32_t (*counts)[256]) {
     uint32_t a = ctx->md5[0], b = ctx->md5[1], c = ctx->md5[2], d = ctx->md5[3];
     sha_lanes l = sha_load(ctx);
     __m128i s0 = l.s0, s1 = l.s1, abcd = l.abcd, e = l.e;
@@ -191,22 +209,22 @@ static SHA_TARGET void all_blocks(tg_digests *ctx, const uint8_t *p, size_t n) {
             v[i] = _mm_shuffle_epi8(m, REVERSE_BYTES);
         }
         /* SHA-1 has 20 groups of four rounds to MD5's and SHA-256's 16: the first four slots take two each. */
-        MD5_QUAD(0); SHA256_QUAD(0); SHA1_QUAD(0); SHA1_QUAD(1);
-        MD5_QUAD(1); SHA256_QUAD(1); SHA1_QUAD(2); SHA1_QUAD(3);
-        MD5_QUAD(2); SHA256_QUAD(2); SHA1_QUAD(4); SHA1_QUAD(5);
-        MD5_QUAD(3); SHA256_QUAD(3); SHA1_QUAD(6); SHA1_QUAD(7);
-        MD5_QUAD(4); SHA256_QUAD(4); SHA1_QUAD(8);
-        MD5_QUAD(5); SHA256_QUAD(5); SHA1_QUAD(9);
-        MD5_QUAD(6); SHA256_QUAD(6); SHA1_QUAD(10);
-        MD5_QUAD(7); SHA256_QUAD(7); SHA1_QUAD(11);
-        MD5_QUAD(8); SHA256_QUAD(8); SHA1_QUAD(12);
-        MD5_QUAD(9); SHA256_QUAD(9); SHA1_QUAD(13);
-        MD5_QUAD(10); SHA256_QUAD(10); SHA1_QUAD(14);
-        MD5_QUAD(11); SHA256_QUAD(11); SHA1_QUAD(15);
-        MD5_QUAD(12); SHA256_QUAD(12); SHA1_QUAD(16);
-        MD5_QUAD(13); SHA256_QUAD(13); SHA1_QUAD(17);
-        MD5_QUAD(14); SHA256_QUAD(14); SHA1_QUAD(18);
-        MD5_QUAD(15); SHA256_QUAD(15); SHA1_QUAD(19);
+        MD5_QUAD(0); COUNT_WORD(x[0]); SHA256_QUAD(0); SHA1_QUAD(0); SHA1_QUAD(1);
+        MD5_QUAD(1); COUNT_WORD(x[1]); SHA256_QUAD(1); SHA1_QUAD(2); SHA1_QUAD(3);
+        MD5_QUAD(2); COUNT_WORD(x[2]); SHA256_QUAD(2); SHA1_QUAD(4); SHA1_QUAD(5);
+        MD5_QUAD(3); COUNT_WORD(x[3]); SHA256_QUAD(3); SHA1_QUAD(6); SHA1_QUAD(7);
+        MD5_QUAD(4); COUNT_WORD(x[4]); SHA256_QUAD(4); SHA1_QUAD(8);
+        MD5_QUAD(5); COUNT_WORD(x[5]); SHA256_QUAD(5); SHA1_QUAD(9);
+        MD5_QUAD(6); COUNT_WORD(x[6]); SHA256_QUAD(6); SHA1_QUAD(10);
+        MD5_QUAD(7); COUNT_WORD(x[7]); SHA256_QUAD(7); SHA1_QUAD(11);
+        MD5_QUAD(8); COUNT_WORD(x[8]); SHA256_QUAD(8); SHA1_QUAD(12);
+        MD5_QUAD(9); COUNT_WORD(x[9]); SHA256_QUAD(9); SHA1_QUAD(13);
+        MD5_QUAD(10); COUNT_WORD(x[10]); SHA256_QUAD(10); SHA1_QUAD(14);
+        MD5_QUAD(11); COUNT_WORD(x[11]); SHA256_QUAD(11); SHA1_QUAD(15);
+        MD5_QUAD(12); COUNT_WORD(x[12]); SHA256_QUAD(12); SHA1_QUAD(16);
+        MD5_QUAD(13); COUNT_WORD(x[13]); SHA256_QUAD(13); SHA1_QUAD(17);
+        MD5_QUAD(14); COUNT_WORD(x[14]); SHA256_QUAD(14); SHA1_QUAD(18);
+        MD5_QUAD(15); COUNT_WORD(x[15]); SHA256_QUAD(15); SHA1_QUAD(19);
         a += a0; b += b0; c += c0; d += d0;
         s0 = _mm_add_epi32(s0, s00);
         s1 = _mm_add_epi32(s1, s10);
@@ -216,6 +234,12 @@ static SHA_TARGET void all_blocks(tg_digests *ctx, const uint8_t *p, size_t n) {
     ctx->md5[0] = a; ctx->md5[1] = b; ctx->md5[2] = c; ctx->md5[3] = d;
     l.s0 = s0; l.s1 = s1; l.abcd = abcd; l.e = e;
     sha_store(ctx, l);
+}
+
+static SHA_TARGET void all_blocks(tg_digests *ctx, const uint8_t *p, size_t n) { blocks(ctx, p, n, 0, NULL); }
+
+static SHA_TARGET void all_blocks_counted(tg_digests *ctx, const uint8_t *p, size_t n, uint32_t (*counts)[256]) {
+    blocks(ctx, p, n, 1, counts);
 }
 
 /* MD5 alone over n whole blocks (the final blocks, whose padding differs from SHA's). */
@@ -272,26 +296,54 @@ TG_EXPORT void tg_digests_init(tg_digests *d) {
     d->buffered = 0;
 }
 
-/* Feeds n bytes at p. */
-TG_EXPORT void tg_digests_update(tg_digests *d, const uint8_t *p, size_t n) {
+/*
+ * Feeds n bytes at p and, when histogram is not NULL, adds each byte value's count to histogram[value] (256 counters):
+ * the caller counts a file's regions (its PE sections) apart by feeding them piece by piece.
+ */
+TG_EXPORT void tg_digests_update(tg_digests *d, const uint8_t *p, size_t n, uint64_t *histogram) {
+    const size_t slice = (size_t) 1 << 30; /* keeps each 32-bit count below 2^30 */
+    for (; n > slice; n -= slice, p += slice) {
+        tg_digests_update(d, p, slice, histogram);
+    }
+    uint32_t counts[4][256];
+    if (histogram != NULL) {
+        memset(counts, 0, sizeof counts);
+    }
     d->length += n;
+    /* Bytes that go through the block buffer are counted here, when fed; whole blocks are counted as hashed. */
+    size_t buffered = 0;
     if (d->buffered > 0) {
         size_t take = 64 - d->buffered < n ? 64 - d->buffered : n;
         memcpy(d->block + d->buffered, p, take);
         d->buffered += (uint32_t) take;
-        p += take;
-        n -= take;
-        if (d->buffered < 64) {
-            return;
+        buffered = take;
+        if (d->buffered == 64) {
+            all_blocks(d, d->block, 1);
+            d->buffered = 0;
         }
-        all_blocks(d, d->block, 1);
-        d->buffered = 0;
     }
-    all_blocks(d, p, n / 64);
-    p += n / 64 * 64;
-    n %= 64;
-    memcpy(d->block, p, n);
-    d->buffered = (uint32_t) n;
+    const uint8_t *q = p + buffered;
+    size_t rest = n - buffered;
+    size_t whole = d->buffered == 0 ? rest / 64 : 0;
+    if (histogram != NULL) {
+        all_blocks_counted(d, q, whole, counts);
+    } else {
+        all_blocks(d, q, whole);
+    }
+    size_t tail = rest - whole * 64;
+    memcpy(d->block + d->buffered, q + whole * 64, tail);
+    d->buffered += (uint32_t) tail;
+    if (histogram != NULL) {
+        for (size_t i = 0; i < buffered; i++) {
+            counts[0][p[i]]++;
+        }
+        for (size_t i = 0; i < tail; i++) {
+            counts[0][q[whole * 64 + i]]++;
+        }
+        for (int v = 0; v < 256; v++) {
+            histogram[v] += (uint64_t) counts[0][v] + counts[1][v] + counts[2][v] + counts[3][v];
+        }
+    }
 }
 
 static void put_be32(uint8_t *out, uint32_t v) {
@@ -334,7 +386,9 @@ TG_EXPORT void tg_digests_final(tg_digests *d, uint8_t *out) {
 
 TG_EXPORT int tg_digests_supported(void) { return 0; }
 TG_EXPORT void tg_digests_init(tg_digests *d) { memset(d, 0, sizeof *d); }
-TG_EXPORT void tg_digests_update(tg_digests *d, const uint8_t *p, size_t n) { (void) d; (void) p; (void) n; }
+TG_EXPORT void tg_digests_update(tg_digests *d, const uint8_t *p, size_t n, uint64_t *histogram) {
+    (void) d; (void) p; (void) n; (void) histogram;
+}
 TG_EXPORT void tg_digests_final(tg_digests *d, uint8_t *out) { (void) d; memset(out, 0, 68); }
 
 #endif

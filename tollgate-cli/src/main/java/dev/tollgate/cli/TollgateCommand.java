@@ -35,7 +35,9 @@ final class TollgateCommand implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             return new String[] {
-                ScanEngine.TOOL_NAME + " " + ScanEngine.version(), "digests: " + ScanEngine.digestImplementation()
+                ScanEngine.TOOL_NAME + " " + ScanEngine.version(),
+                "file digests: " + ScanEngine.fileDigestImplementation(),
+                "digests: " + ScanEngine.digestImplementation()
             };
         }
     }

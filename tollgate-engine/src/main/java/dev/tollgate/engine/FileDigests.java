@@ -15,6 +15,14 @@ sealed interface FileDigests extends AutoCloseable permits FusedDigests, FileDig
 
     void update(byte[] bytes, int offset, int length);
 
+    /**
+     * Feeds {@code bytes[offset, offset + length)} and adds each byte value's count to {@code histogram[value]}: the
+     * profiler's entropy counts come from the same pass (the one-pass kernel counts them while it hashes).
+     *
+     * @throws IllegalArgumentException when {@code histogram} does not have 256 counters
+     */
+    void update(byte[] bytes, int offset, int length, long[] histogram);
+
     Hashes finish();
 
     /** Frees what the digests hold outside the Java heap; they are unusable afterwards. */
@@ -42,15 +50,20 @@ sealed interface FileDigests extends AutoCloseable permits FusedDigests, FileDig
     /** Which implementation {@link #create} gives, in words for {@code --version}. */
     static String describe() {
         String choice = System.getProperty(DigestStream.PROPERTY, "auto");
-        boolean fused = choice.equals("fused") || (choice.equals("auto") && FusedDigests.available());
-        if (!fused) {
-            String why = choice.equals("auto") ? " (one pass: " + FusedDigests.unavailableReason() + ")" : "";
-            return DigestStream.describe() + why;
+        if (choice.equals("fused") || (choice.equals("auto") && FusedDigests.available())) {
+            return FusedDigests.available()
+                    ? "one pass by " + FusedDigests.library()
+                    : "none: the one-pass kernel was asked for and cannot be used (" + FusedDigests.unavailableReason()
+                            + ")";
         }
-        return FusedDigests.available()
-                ? "files in one pass by " + FusedDigests.library() + "; other digests by " + DigestStream.describe()
-                : "none: the one-pass kernel was asked for and cannot be used (" + FusedDigests.unavailableReason()
-                        + ")";
+        String why = choice.equals("auto") ? "; no one-pass kernel: " + FusedDigests.unavailableReason() : "";
+        return "three passes by " + DigestStream.describe() + why;
+    }
+
+    static void checkHistogram(long[] histogram) {
+        if (histogram.length != 256) {
+            throw new IllegalArgumentException("a byte histogram has 256 counters, not " + histogram.length);
+        }
     }
 
     /** SHA-256, SHA-1 and MD5 as three {@link DigestStream}s, each fed every piece in turn. */
@@ -59,6 +72,7 @@ sealed interface FileDigests extends AutoCloseable permits FusedDigests, FileDig
         private final DigestStream sha256;
         private final DigestStream sha1;
         private final DigestStream md5;
+        private final ByteCounter counter = new ByteCounter();
 
         private Separate(boolean libcrypto) {
             DigestStream first = DigestStream.create(DigestStream.Algorithm.SHA_256, libcrypto);
@@ -82,6 +96,13 @@ sealed interface FileDigests extends AutoCloseable permits FusedDigests, FileDig
             sha256.update(bytes, offset, length);
             sha1.update(bytes, offset, length);
             md5.update(bytes, offset, length);
+        }
+
+        @Override
+        public void update(byte[] bytes, int offset, int length, long[] histogram) {
+            checkHistogram(histogram);
+            update(bytes, offset, length);
+            counter.add(bytes, offset, offset + length, histogram);
         }
 
         @Override

@@ -4,11 +4,7 @@ import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.pe.ByteRange;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +12,8 @@ import java.util.Map;
 
 /**
  * Profiles a file in one streaming pass: the bytes are copied chunk by chunk from the (memory-mapped) view into one
- * reused buffer, and each chunk feeds SHA-256, SHA-1, MD5, the byte histogram and the string scanner. Memory use is
+ * reused buffer, and each chunk feeds SHA-256, SHA-1, MD5 and the byte histogram ({@link FileDigests}, which count the
+ * bytes as they hash them) and the string scanner. Memory use is
  * the chunk plus the bounded string and indicator state, whatever the file's size.
  *
  * <p>The same pass can also give the entropy of some regions of the file (a PE file's sections), so that no later
@@ -36,8 +33,6 @@ final class FileProfiler {
 
     /** The page size the kernel maps files in; a multiple of it is always safe to drop. */
     private static final long PAGE = 4096;
-
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Each scan thread's chunk window, kept between files: a new 1 MiB array per file cost its zeroing (about 1% of a
@@ -104,8 +99,6 @@ final class FileProfiler {
         private final List<ByteRange> regions;
         private final long[][] histograms; // one per region, then the rest of the file
         private int region;
-        // Scratch tables for countBytes (a piece is at most one chunk, so int counts cannot overflow).
-        private final int[][] counts = new int[4][256];
         private final StringScanner strings;
         private final IndicatorExtractor indicators = new IndicatorExtractor();
         private final FileNameCollector fileNames = new FileNameCollector();
@@ -120,16 +113,18 @@ final class FileProfiler {
         /** Takes in the file's bytes {@code [offset, offset + length)}, held in a window of the file. */
         void chunk(byte[] window, long windowStart, int windowLength, long offset, int length) {
             int at = (int) (offset - windowStart);
-            digests.update(window, at, length);
-            count(window, at, offset, length);
+            digestAndCount(window, at, offset, length);
             strings.scan(window, windowStart, windowLength, offset, offset + length, (text, from, count) -> {
                 indicators.accept(text, from, count);
                 fileNames.accept(text, from, count);
             });
         }
 
-        /** Counts the bytes piece by piece: the pieces end where a region starts or ends. */
-        private void count(byte[] window, int at, long offset, int length) {
+        /**
+         * Feeds the bytes to the digests piece by piece, each piece counted in its own histogram: the pieces end where
+         * a region starts or ends.
+         */
+        private void digestAndCount(byte[] window, int at, long offset, int length) {
             long end = offset + length;
             for (long from = offset; from < end; ) {
                 while (region < regions.size() && regions.get(region).end() <= from) {
@@ -143,45 +138,12 @@ final class FileProfiler {
                                 inside
                                         ? regions.get(region).end()
                                         : regions.get(region).offset());
-                countBytes(
+                digests.update(
                         window,
                         at + (int) (from - offset),
-                        at + (int) (to - offset),
+                        (int) (to - from),
                         histograms[inside ? region : regions.size()]);
                 from = to;
-            }
-        }
-
-        /**
-         * Adds the bytes {@code window[first, last)} to {@code histogram}. Eight bytes are read at a time and counted
-         * in four tables in turn, so that a run of equal bytes (zero padding fills PE files) does not make each
-         * increment wait for the one before: about 15% faster than one table on the libwine DLLs.
-         */
-        private void countBytes(byte[] window, int first, int last, long[] histogram) {
-            int[] a = counts[0];
-            int[] b = counts[1];
-            int[] c = counts[2];
-            int[] d = counts[3];
-            int i = first;
-            for (int lastWord = last - Long.BYTES; i <= lastWord; i += Long.BYTES) {
-                long w = (long) LONGS.get(window, i);
-                a[(int) w & 0xff]++;
-                b[(int) (w >>> 8) & 0xff]++;
-                c[(int) (w >>> 16) & 0xff]++;
-                d[(int) (w >>> 24) & 0xff]++;
-                a[(int) (w >>> 32) & 0xff]++;
-                b[(int) (w >>> 40) & 0xff]++;
-                c[(int) (w >>> 48) & 0xff]++;
-                d[(int) (w >>> 56) & 0xff]++;
-            }
-            for (; i < last; i++) {
-                a[window[i] & 0xff]++;
-            }
-            for (int v = 0; v < 256; v++) {
-                histogram[v] += a[v] + b[v] + c[v] + d[v];
-            }
-            for (int[] table : counts) {
-                Arrays.fill(table, 0);
             }
         }
 

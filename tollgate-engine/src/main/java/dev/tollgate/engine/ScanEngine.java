@@ -115,8 +115,13 @@ public final class ScanEngine {
         return new ScanEngine(Objects.requireNonNull(options, "options"));
     }
 
-    /** Which code computes the file digests: OpenSSL's libcrypto and its version, or the JDK and why. */
+    /** Which code computes single digests (cache keys, thumbprints): OpenSSL's libcrypto and its version, or the JDK. */
     public static String digestImplementation() {
+        return DigestStream.describe();
+    }
+
+    /** Which code computes each file's SHA-256, SHA-1 and MD5: the one-pass kernel, or three separate digests and why. */
+    public static String fileDigestImplementation() {
         return FileDigests.describe();
     }
 

@@ -8,6 +8,7 @@ import dev.tollgate.model.Hashes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +22,11 @@ class FusedDigestsTest {
         if (shaExtensions) {
             assertThat(FusedDigests.unavailableReason()).isEmpty();
             assertThat(FileDigests.create()).isInstanceOf(FusedDigests.class);
-            assertThat(FileDigests.describe()).startsWith("files in one pass by Tollgate's SHA-extensions kernel (");
+            assertThat(FileDigests.describe()).startsWith("one pass by Tollgate's SHA-extensions kernel (");
         } else {
             assertThat(FusedDigests.unavailableReason()).contains("lacks the SHA extensions");
             assertThat(FileDigests.create()).isInstanceOf(FileDigests.Separate.class);
+            assertThat(FileDigests.describe()).contains("no one-pass kernel: this processor lacks");
         }
     }
 
@@ -41,7 +43,11 @@ class FusedDigestsTest {
                 for (int at = 0; at < bytes.length; ) {
                     int bound = random.nextBoolean() ? 130 : 300_000;
                     int piece = Math.min(bytes.length - at, random.nextInt(bound));
-                    fused.update(bytes, at, piece); // pieces of 0 bytes included
+                    if (random.nextBoolean()) {
+                        fused.update(bytes, at, piece); // pieces of 0 bytes included
+                    } else {
+                        fused.update(bytes, at, piece, new long[256]); // the counting path hashes the same
+                    }
                     openssl.update(bytes, at, piece);
                     at += piece;
                 }
@@ -49,6 +55,52 @@ class FusedDigestsTest {
                 assertThat(fused.finish())
                         .as("stream %d of %d bytes", stream, bytes.length)
                         .isEqualTo(openssl.finish());
+            }
+        }
+    }
+
+    @Test
+    void kernelCountsTheBytesItHashesAsAPlainCountDoes() {
+        assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
+        SplittableRandom random = new SplittableRandom(31);
+        try (FileDigests fused = new FusedDigests();
+                FileDigests openssl = FileDigests.separate(true)) {
+            for (int stream = 0; stream < 100; stream++) {
+                byte[] bytes = new byte[random.nextInt(600_000)];
+                random.nextBytes(bytes);
+                // Runs of one value, as PE padding has, to exercise counting a value in all four tables.
+                Arrays.fill(bytes, bytes.length / 3, bytes.length / 2, (byte) 0);
+                long[] counted = new long[256];
+                long[] plain = new long[256];
+                for (byte b : bytes) {
+                    plain[b & 0xff]++;
+                }
+                long[] separate = new long[256];
+                for (int at = 0; at < bytes.length; ) {
+                    int piece = Math.min(bytes.length - at, random.nextInt(random.nextBoolean() ? 130 : 200_000));
+                    fused.update(bytes, at, piece, counted);
+                    openssl.update(bytes, at, piece, separate);
+                    at += piece;
+                }
+
+                assertThat(counted)
+                        .as("stream %d of %d bytes", stream, bytes.length)
+                        .isEqualTo(plain);
+                assertThat(separate).isEqualTo(plain);
+                assertThat(fused.finish()).isEqualTo(openssl.finish());
+            }
+        }
+    }
+
+    @Test
+    void aHistogramMustHaveACounterPerByteValue() {
+        assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
+        try (FileDigests fused = new FusedDigests();
+                FileDigests openssl = FileDigests.separate(true)) {
+            for (FileDigests digests : new FileDigests[] {fused, openssl}) {
+                assertThatThrownBy(() -> digests.update(new byte[4], 0, 4, new long[255]))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("a byte histogram has 256 counters, not 255");
             }
         }
     }
