@@ -174,6 +174,19 @@ static SHA_TARGET void sha_store(tg_digests *d, sha_lanes l) {
     d->sha1[4] = (uint32_t) _mm_extract_epi32(l.e, 3);
 }
 
+/* Sets in the bitmap marks the 64 bits of found, from bit number bit on (bit 0 is the lowest bit of marks[0]). */
+static inline __attribute__((always_inline)) void mark_bits(uint64_t *marks, uint64_t bit, uint64_t found) {
+    if (found != 0) {
+        unsigned shift = (unsigned) (bit & 63);
+        marks[bit >> 6] |= found << shift;
+        /* Only words that get a bit are written: the caller's bitmap need only hold the bits of the bytes fed. */
+        uint64_t high = shift != 0 ? found >> (64 - shift) : 0;
+        if (high != 0) {
+            marks[(bit >> 6) + 1] |= high;
+        }
+    }
+}
+
 /*
  * Counts the four bytes of word w (little-endian: the block's bytes in order) in four tables in turn, so that a run of
  * equal bytes (zero padding fills PE files) does not make each increment wait for the one before.
@@ -192,8 +205,8 @@ static SHA_TARGET void sha_store(tg_digests *d, sha_lanes l) {
  * All three digests over n whole blocks at p, interleaved; when counting, the blocks' bytes are also added to counts,
  * one word per group: the increments fill the integer units that MD5's chain leaves idle.
  */
-static inline __attribute__((always_inline)) SHA_TARGET void blocks(
-        tg_digests *ctx, const uint8_t *p, size_t n, const int counting, uint32_t (*counts)[256]) {
+static inline __attribute__((always_inline)) SHA_TARGET void blocks(tg_digests *ctx, const uint8_t *p, size_t n,
+        const int counting, uint32_t (*counts)[256], const int marking, uint64_t *marks, uint64_t bit) {
     uint32_t a = ctx->md5[0], b = ctx->md5[1], c = ctx->md5[2], d = ctx->md5[3];
     sha_lanes l = sha_load(ctx);
     __m128i s0 = l.s0, s1 = l.s1, abcd = l.abcd, e = l.e;
@@ -203,10 +216,19 @@ static inline __attribute__((always_inline)) SHA_TARGET void blocks(
         uint32_t a0 = a, b0 = b, c0 = c, d0 = d;
         __m128i s00 = s0, s10 = s1, abcd0 = abcd, e0 = e, prev;
         __m128i w[4], v[4];
+        uint64_t found = 0;
         for (int i = 0; i < 4; i++) {
             __m128i m = _mm_loadu_si128((const __m128i *) (p + 16 * i));
             w[i] = _mm_shuffle_epi8(m, BSWAP_WORDS);
             v[i] = _mm_shuffle_epi8(m, REVERSE_BYTES);
+            if (marking) {
+                __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(m, _mm_set1_epi8('.')), _mm_cmpeq_epi8(m, _mm_set1_epi8(':')));
+                found |= (uint64_t) (uint16_t) _mm_movemask_epi8(hit) << (16 * i);
+            }
+        }
+        if (marking) {
+            mark_bits(marks, bit, found);
+            bit += 64;
         }
         /* SHA-1 has 20 groups of four rounds to MD5's and SHA-256's 16: the first four slots take two each. */
         MD5_QUAD(0); COUNT_WORD(x[0]); SHA256_QUAD(0); SHA1_QUAD(0); SHA1_QUAD(1);
@@ -236,10 +258,17 @@ static inline __attribute__((always_inline)) SHA_TARGET void blocks(
     sha_store(ctx, l);
 }
 
-static SHA_TARGET void all_blocks(tg_digests *ctx, const uint8_t *p, size_t n) { blocks(ctx, p, n, 0, NULL); }
+static SHA_TARGET void all_blocks(tg_digests *ctx, const uint8_t *p, size_t n) {
+    blocks(ctx, p, n, 0, NULL, 0, NULL, 0);
+}
 
 static SHA_TARGET void all_blocks_counted(tg_digests *ctx, const uint8_t *p, size_t n, uint32_t (*counts)[256]) {
-    blocks(ctx, p, n, 1, counts);
+    blocks(ctx, p, n, 1, counts, 0, NULL, 0);
+}
+
+static SHA_TARGET void all_blocks_counted_marked(
+        tg_digests *ctx, const uint8_t *p, size_t n, uint32_t (*counts)[256], uint64_t *marks, uint64_t bit) {
+    blocks(ctx, p, n, 1, counts, 1, marks, bit);
 }
 
 /* MD5 alone over n whole blocks (the final blocks, whose padding differs from SHA's). */
@@ -297,20 +326,27 @@ TG_EXPORT void tg_digests_init(tg_digests *d) {
 }
 
 /*
- * Feeds n bytes at p and, when histogram is not NULL, adds each byte value's count to histogram[value] (256 counters):
- * the caller counts a file's regions (its PE sections) apart by feeding them piece by piece.
+ * Feeds n bytes at p. When histogram is not NULL, adds each byte value's count to histogram[value] (256 counters): the
+ * caller counts a file's regions (its PE sections) apart by feeding them piece by piece. When marks is not NULL too,
+ * sets bit mark_bit + i of the bitmap marks (bit 0 is the lowest of marks[0]) for each p[i] that is '.' or ':', the
+ * bytes around which the string scanner looks for network indicators; the caller clears the bitmap, and sizes it to
+ * hold bit mark_bit + n - 1.
  */
-TG_EXPORT void tg_digests_update(tg_digests *d, const uint8_t *p, size_t n, uint64_t *histogram) {
+TG_EXPORT void tg_digests_update(
+        tg_digests *d, const uint8_t *p, size_t n, uint64_t *histogram, uint64_t *marks, uint64_t mark_bit) {
     const size_t slice = (size_t) 1 << 30; /* keeps each 32-bit count below 2^30 */
-    for (; n > slice; n -= slice, p += slice) {
-        tg_digests_update(d, p, slice, histogram);
+    for (; n > slice; n -= slice, p += slice, mark_bit += slice) {
+        tg_digests_update(d, p, slice, histogram, marks, mark_bit);
+    }
+    if (histogram == NULL) {
+        marks = NULL;
     }
     uint32_t counts[4][256];
     if (histogram != NULL) {
         memset(counts, 0, sizeof counts);
     }
     d->length += n;
-    /* Bytes that go through the block buffer are counted here, when fed; whole blocks are counted as hashed. */
+    /* Bytes that go through the block buffer are counted and marked below, when fed; whole blocks as hashed. */
     size_t buffered = 0;
     if (d->buffered > 0) {
         size_t take = 64 - d->buffered < n ? 64 - d->buffered : n;
@@ -325,20 +361,28 @@ TG_EXPORT void tg_digests_update(tg_digests *d, const uint8_t *p, size_t n, uint
     const uint8_t *q = p + buffered;
     size_t rest = n - buffered;
     size_t whole = d->buffered == 0 ? rest / 64 : 0;
-    if (histogram != NULL) {
+    if (marks != NULL) {
+        all_blocks_counted_marked(d, q, whole, counts, marks, mark_bit + buffered);
+    } else if (histogram != NULL) {
         all_blocks_counted(d, q, whole, counts);
     } else {
         all_blocks(d, q, whole);
     }
-    size_t tail = rest - whole * 64;
-    memcpy(d->block + d->buffered, q + whole * 64, tail);
-    d->buffered += (uint32_t) tail;
+    size_t tail_start = buffered + whole * 64;
+    memcpy(d->block + d->buffered, p + tail_start, n - tail_start);
+    d->buffered += (uint32_t) (n - tail_start);
     if (histogram != NULL) {
-        for (size_t i = 0; i < buffered; i++) {
+        for (size_t i = 0; i < n; i++) {
+            if (i == buffered) {
+                i = tail_start; /* skip the whole blocks, counted and marked as hashed */
+                if (i == n) {
+                    break;
+                }
+            }
             counts[0][p[i]]++;
-        }
-        for (size_t i = 0; i < tail; i++) {
-            counts[0][q[whole * 64 + i]]++;
+            if (marks != NULL && (p[i] == '.' || p[i] == ':')) {
+                mark_bits(marks, mark_bit + i, 1);
+            }
         }
         for (int v = 0; v < 256; v++) {
             histogram[v] += (uint64_t) counts[0][v] + counts[1][v] + counts[2][v] + counts[3][v];
@@ -386,8 +430,9 @@ TG_EXPORT void tg_digests_final(tg_digests *d, uint8_t *out) {
 
 TG_EXPORT int tg_digests_supported(void) { return 0; }
 TG_EXPORT void tg_digests_init(tg_digests *d) { memset(d, 0, sizeof *d); }
-TG_EXPORT void tg_digests_update(tg_digests *d, const uint8_t *p, size_t n, uint64_t *histogram) {
-    (void) d; (void) p; (void) n; (void) histogram;
+TG_EXPORT void tg_digests_update(
+        tg_digests *d, const uint8_t *p, size_t n, uint64_t *histogram, uint64_t *marks, uint64_t mark_bit) {
+    (void) d; (void) p; (void) n; (void) histogram; (void) marks; (void) mark_bit;
 }
 TG_EXPORT void tg_digests_final(tg_digests *d, uint8_t *out) { (void) d; memset(out, 0, 68); }
 

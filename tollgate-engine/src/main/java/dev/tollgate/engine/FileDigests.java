@@ -23,6 +23,21 @@ sealed interface FileDigests extends AutoCloseable permits FusedDigests, FileDig
      */
     void update(byte[] bytes, int offset, int length, long[] histogram);
 
+    /** Whether {@link #update(byte[], int, int, long[], long[], long)} marks dots and colons. */
+    boolean marksPunctuation();
+
+    /**
+     * As {@link #update(byte[], int, int, long[])}, and, when {@link #marksPunctuation}, also sets bit
+     * {@code markBit + i} of {@code marks} (bit {@code k} is bit {@code k % 64} of {@code marks[k / 64]}) for each
+     * {@code bytes[offset + i]} that is a dot or a colon: the string scanner then visits only those bytes
+     * ({@link StringScanner#scan(byte[], long, int, long, long, long[], StringScanner.Sink)}). The caller clears the
+     * bits beforehand. Implementations that do not mark leave {@code marks} alone.
+     *
+     * @throws IllegalArgumentException when {@code histogram} does not have 256 counters, or {@code marks} cannot hold
+     *     the bits
+     */
+    void update(byte[] bytes, int offset, int length, long[] histogram, long[] marks, long markBit);
+
     Hashes finish();
 
     /** Frees what the digests hold outside the Java heap; they are unusable afterwards. */
@@ -103,6 +118,16 @@ sealed interface FileDigests extends AutoCloseable permits FusedDigests, FileDig
             checkHistogram(histogram);
             update(bytes, offset, length);
             counter.add(bytes, offset, offset + length, histogram);
+        }
+
+        @Override
+        public boolean marksPunctuation() {
+            return false;
+        }
+
+        @Override
+        public void update(byte[] bytes, int offset, int length, long[] histogram, long[] marks, long markBit) {
+            update(bytes, offset, length, histogram);
         }
 
         @Override

@@ -5,6 +5,7 @@ import dev.tollgate.formats.pe.ByteRange;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Map;
 /**
  * Profiles a file in one streaming pass: the bytes are copied chunk by chunk from the (memory-mapped) view into one
  * reused buffer, and each chunk feeds SHA-256, SHA-1, MD5 and the byte histogram ({@link FileDigests}, which count the
- * bytes as they hash them) and the string scanner. Memory use is
+ * bytes as they hash them, and may mark the dots and colons) and the string scanner. Memory use is
  * the chunk plus the bounded string and indicator state, whatever the file's size.
  *
  * <p>The same pass can also give the entropy of some regions of the file (a PE file's sections), so that no later
@@ -100,6 +101,7 @@ final class FileProfiler {
         private final long[][] histograms; // one per region, then the rest of the file
         private int region;
         private final StringScanner strings;
+        private final long[] marks; // null when the digests do not mark punctuation
         private final IndicatorExtractor indicators = new IndicatorExtractor();
         private final FileNameCollector fileNames = new FileNameCollector();
 
@@ -108,16 +110,27 @@ final class FileProfiler {
             this.regions = regions;
             this.histograms = new long[regions.size() + 1][256];
             this.strings = new StringScanner(size);
+            // The digests mark the chunk's dots and colons as they hash it, one bit per byte, when they can.
+            this.marks = digests.marksPunctuation()
+                    ? new long[(int) ((Math.min(size, CHUNK) + Long.SIZE - 1) / Long.SIZE)]
+                    : null;
         }
 
         /** Takes in the file's bytes {@code [offset, offset + length)}, held in a window of the file. */
         void chunk(byte[] window, long windowStart, int windowLength, long offset, int length) {
             int at = (int) (offset - windowStart);
-            digestAndCount(window, at, offset, length);
-            strings.scan(window, windowStart, windowLength, offset, offset + length, (text, from, count) -> {
+            StringScanner.Sink sink = (text, from, count) -> {
                 indicators.accept(text, from, count);
                 fileNames.accept(text, from, count);
-            });
+            };
+            if (marks != null) {
+                Arrays.fill(marks, 0, (length + Long.SIZE - 1) / Long.SIZE, 0L);
+                digestAndCount(window, at, offset, length);
+                strings.scan(window, windowStart, windowLength, offset, offset + length, marks, sink);
+            } else {
+                digestAndCount(window, at, offset, length);
+                strings.scan(window, windowStart, windowLength, offset, offset + length, sink);
+            }
         }
 
         /**
@@ -142,7 +155,9 @@ final class FileProfiler {
                         window,
                         at + (int) (from - offset),
                         (int) (to - from),
-                        histograms[inside ? region : regions.size()]);
+                        histograms[inside ? region : regions.size()],
+                        marks,
+                        from - offset);
                 from = to;
             }
         }

@@ -23,8 +23,8 @@ import java.util.Optional;
  * SHA-256, SHA-1 and MD5 in one pass by Tollgate's own kernel ({@code tollgate-engine/src/main/c/file_digests.c},
  * built into {@code libtollgate-digests.so}). The kernel interleaves MD5's integer chain with SHA-1 and SHA-256 on
  * the processor's SHA extensions, so the three cost about what MD5 alone costs: 0.57 GB/s for all three against
- * 0.33 GB/s for OpenSSL's three functions one after the other. It can also count the bytes' values for the entropy
- * in the same pass, in the integer units that MD5's chain leaves idle.
+ * 0.33 GB/s for OpenSSL's three functions one after the other. In the same pass it can count the bytes' values for
+ * the entropy, in the integer units that MD5's chain leaves idle, and mark the dots and colons for the string scanner.
  *
  * <p>The library is the file the system property {@value #LIBRARY_PROPERTY} names (the {@code tollgate} launcher and
  * the build's tests set it). It is used only when it loads, has every function, the processor has the SHA extensions,
@@ -129,21 +129,38 @@ final class FusedDigests implements FileDigests {
 
     @Override
     public void update(byte[] bytes, int offset, int length) {
-        feed(bytes, offset, length, MemorySegment.NULL);
+        feed(bytes, offset, length, MemorySegment.NULL, MemorySegment.NULL, 0);
     }
 
     @Override
     public void update(byte[] bytes, int offset, int length, long[] histogram) {
         FileDigests.checkHistogram(histogram);
-        feed(bytes, offset, length, MemorySegment.ofArray(histogram));
+        feed(bytes, offset, length, MemorySegment.ofArray(histogram), MemorySegment.NULL, 0);
     }
 
-    private void feed(byte[] bytes, int offset, int length, MemorySegment histogram) {
+    @Override
+    public boolean marksPunctuation() {
+        return true;
+    }
+
+    @Override
+    public void update(byte[] bytes, int offset, int length, long[] histogram, long[] marks, long markBit) {
+        FileDigests.checkHistogram(histogram);
+        // The kernel writes the bits it sets: they must lie inside the array.
+        if (markBit < 0 || markBit + length > (long) marks.length * Long.SIZE) {
+            throw new IllegalArgumentException("marks for bits [" + markBit + ", " + (markBit + length)
+                    + ") do not fit in " + marks.length + " words");
+        }
+        feed(bytes, offset, length, MemorySegment.ofArray(histogram), MemorySegment.ofArray(marks), markBit);
+    }
+
+    private void feed(
+            byte[] bytes, int offset, int length, MemorySegment histogram, MemorySegment marks, long markBit) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         MemorySegment open = open();
         MemorySegment piece = MemorySegment.ofArray(bytes).asSlice(offset, length);
         NativeDigest.call(() -> {
-            lib.update().invokeExact(open, piece, (long) length, histogram);
+            lib.update().invokeExact(open, piece, (long) length, histogram, marks, markBit);
             return null;
         });
     }
@@ -190,9 +207,9 @@ final class FusedDigests implements FileDigests {
         Linker linker = Linker.nativeLinker();
         MethodHandle supported = handle(linker, lookup, "tg_digests_supported", FunctionDescriptor.of(JAVA_INT));
         MethodHandle size = handle(linker, lookup, "tg_digests_context_size", FunctionDescriptor.of(JAVA_LONG));
-        // The kernel only reads the bytes it is given and writes its context, the histogram and the output, and returns
-        // within a megabyte's hashing, so it may take the Java heap's arrays in place (no copy) while the collector
-        // waits.
+        // The kernel only reads the bytes it is given and writes its context, the histogram, the marks and the output,
+        // and returns within a megabyte's hashing, so it may take the Java heap's arrays in place (no copy) while the
+        // collector waits.
         Linker.Option inPlace = Linker.Option.critical(true);
         Binding binding = new Binding(
                 handle(linker, lookup, "tg_digests_init", FunctionDescriptor.ofVoid(ADDRESS)),
@@ -200,7 +217,7 @@ final class FusedDigests implements FileDigests {
                         linker,
                         lookup,
                         "tg_digests_update",
-                        FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS),
+                        FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG),
                         inPlace),
                 handle(linker, lookup, "tg_digests_final", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS), inPlace),
                 (long) NativeDigest.call(() -> (long) size.invokeExact()),

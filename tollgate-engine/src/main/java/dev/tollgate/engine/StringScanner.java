@@ -73,14 +73,7 @@ final class StringScanner {
      * @throws IllegalArgumentException when the window does not cover that much
      */
     void scan(byte[] window, long windowStart, int windowLength, long from, long to, Sink sink) {
-        long windowEnd = windowStart + windowLength;
-        if (windowStart > Math.max(0, from - MARGIN) || windowEnd < Math.min(size, to + MARGIN) || windowEnd > size) {
-            throw new IllegalArgumentException("the window [" + windowStart + ", " + windowEnd + ") does not cover ["
-                    + from + ", " + to + ") with its margins in a file of " + size + " bytes");
-        }
-        this.window = window;
-        this.windowStart = windowStart;
-        this.windowEnd = windowEnd;
+        enter(window, windowStart, windowLength, from, to);
         int i = (int) (from - windowStart);
         int end = (int) (to - windowStart);
         int lastWord = end - Long.BYTES;
@@ -97,6 +90,42 @@ final class StringScanner {
                 }
             }
         }
+    }
+
+    /**
+     * As {@link #scan(byte[], long, int, long, long, Sink)}, when the dots and colons of {@code [from, to)} are already
+     * known: bit {@code k} of {@code marks} (bit {@code k % 64} of {@code marks[k / 64]}) is set when the byte at offset
+     * {@code from + k} is one ({@link FileDigests#marksPunctuation}); the scanner then visits only those bytes. The
+     * same runs are delivered in the same order.
+     *
+     * @throws IllegalArgumentException when the window does not cover that much, or a mark is not on a dot or colon
+     */
+    void scan(byte[] window, long windowStart, int windowLength, long from, long to, long[] marks, Sink sink) {
+        enter(window, windowStart, windowLength, from, to);
+        int base = (int) (from - windowStart);
+        int length = (int) (to - from);
+        for (int w = 0; w < marks.length && w * Long.SIZE < length; w++) {
+            for (long bits = marks[w]; bits != 0; bits &= bits - 1) {
+                int k = w * Long.SIZE + Long.numberOfTrailingZeros(bits);
+                byte b = k < length ? window[base + k] : 0;
+                if (b != '.' && b != ':') {
+                    throw new IllegalArgumentException("mark " + k + " is not on a dot or colon");
+                }
+                candidate(windowStart + base + k, b, sink);
+            }
+        }
+    }
+
+    /** Checks that the window covers {@code [from, to)} with its margins, and makes it the one read. */
+    private void enter(byte[] window, long windowStart, int windowLength, long from, long to) {
+        long windowEnd = windowStart + windowLength;
+        if (windowStart > Math.max(0, from - MARGIN) || windowEnd < Math.min(size, to + MARGIN) || windowEnd > size) {
+            throw new IllegalArgumentException("the window [" + windowStart + ", " + windowEnd + ") does not cover ["
+                    + from + ", " + to + ") with its margins in a file of " + size + " bytes");
+        }
+        this.window = window;
+        this.windowStart = windowStart;
+        this.windowEnd = windowEnd;
     }
 
     /** True when one of the eight bytes of {@code word} is a dot or a colon. */

@@ -93,6 +93,55 @@ class FusedDigestsTest {
     }
 
     @Test
+    void kernelMarksExactlyTheDotsAndColonsAtTheBitsAsked() {
+        assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
+        SplittableRandom random = new SplittableRandom(41);
+        byte[] alphabet = {'.', ':', '.', 'a', '0', 0, '/', (byte) 0xae}; // 0xae: '.' with the high bit set
+        try (FileDigests fused = new FusedDigests()) {
+            for (int stream = 0; stream < 200; stream++) {
+                byte[] bytes = new byte[random.nextInt(stream < 100 ? 300 : 300_000)];
+                for (int i = 0; i < bytes.length; i++) {
+                    bytes[i] = alphabet[random.nextInt(alphabet.length)];
+                }
+                int base = random.nextInt(130); // marks need not start at a word's first bit
+                long[] expected = new long[(base + bytes.length + 63) / 64];
+                for (int i = 0; i < bytes.length; i++) {
+                    if (bytes[i] == '.' || bytes[i] == ':') {
+                        expected[(base + i) / 64] |= 1L << ((base + i) % 64);
+                    }
+                }
+                long[] marks = new long[expected.length];
+                for (int at = 0; at < bytes.length; ) {
+                    int piece = Math.min(bytes.length - at, random.nextInt(random.nextBoolean() ? 130 : 100_000));
+                    fused.update(bytes, at, piece, new long[256], marks, base + at);
+                    at += piece;
+                }
+                fused.finish();
+
+                assertThat(marks)
+                        .as("stream %d of %d bytes from bit %d", stream, bytes.length, base)
+                        .isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void marksThatDoNotFitAreRefusedBeforeReachingTheKernel() {
+        assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
+        try (FileDigests fused = new FusedDigests()) {
+            long[] histogram = new long[256];
+            assertThatThrownBy(() -> fused.update(new byte[100], 0, 100, histogram, new long[1], 0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("marks for bits [0, 100) do not fit in 1 words");
+            assertThatThrownBy(() -> fused.update(new byte[8], 0, 8, histogram, new long[1], 60))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> fused.update(new byte[8], 0, 8, histogram, new long[1], -1))
+                    .isInstanceOf(IllegalArgumentException.class);
+            fused.update(new byte[64], 0, 64, histogram, new long[1], 0); // exactly fits
+        }
+    }
+
+    @Test
     void aHistogramMustHaveACounterPerByteValue() {
         assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
         try (FileDigests fused = new FusedDigests();

@@ -32,6 +32,35 @@ class StringScannerTest {
         return found;
     }
 
+    /** As {@link #scan}, through the marked scan, with the marks that the digest kernel would set. */
+    static List<String> scanMarked(byte[] data, int... splits) {
+        List<String> found = new ArrayList<>();
+        StringScanner.Sink sink =
+                (text, offset, length) -> found.add(new String(text, offset, length, StandardCharsets.ISO_8859_1));
+        StringScanner scanner = new StringScanner(data.length);
+        int from = 0;
+        for (int i = 0; i <= splits.length; i++) {
+            int to = i < splits.length ? splits[i] : data.length;
+            int windowStart = Math.max(0, from - StringScanner.MARGIN);
+            int windowEnd = Math.min(data.length, to + StringScanner.MARGIN);
+            byte[] window = Arrays.copyOfRange(data, windowStart, windowEnd);
+            scanner.scan(window, windowStart, window.length, from, to, marks(data, from, to), sink);
+            from = to;
+        }
+        return found;
+    }
+
+    /** Bit {@code k} set for each dot or colon at {@code from + k}, as {@link FileDigests#marksPunctuation} sets. */
+    static long[] marks(byte[] data, int from, int to) {
+        long[] marks = new long[(to - from + 63) / 64 + 1];
+        for (int k = 0; k < to - from; k++) {
+            if (data[from + k] == '.' || data[from + k] == ':') {
+                marks[k / 64] |= 1L << (k % 64);
+            }
+        }
+        return marks;
+    }
+
     private static byte[] bytes(Object... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Object part : parts) {
@@ -136,7 +165,20 @@ class StringScannerTest {
             byte[] data = out.toByteArray();
             int split = random.nextInt(data.length);
             assertThat(sorted(scan(data, split))).as("round %d", round).isEqualTo(sorted(reference(data)));
+            assertThat(scanMarked(data, split)).as("round %d, marked", round).isEqualTo(scan(data, split));
         }
+    }
+
+    @Test
+    void refusesAMarkThatIsNotOnADotOrColon() {
+        byte[] data = bytes("see cdn.example.com here");
+        long[] marks = StringScannerTest.marks(data, 0, data.length);
+        marks[0] |= 1; // 's'
+        StringScanner scanner = new StringScanner(data.length);
+
+        assertThatThrownBy(() -> scanner.scan(data, 0, data.length, 0, data.length, marks, (t, o, l) -> {}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("mark 0 is not on a dot or colon");
     }
 
     /**
