@@ -1,5 +1,6 @@
 package dev.tollgate.cli;
 
+import dev.tollgate.engine.ScanEngine;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        ScanEngine.loadNativeCodeInBackground(); // overlaps picocli's start-up, on the otherwise idle core
         System.exit(run(args, System.out, System.err));
     }
 
