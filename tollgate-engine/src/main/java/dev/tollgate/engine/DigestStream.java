@@ -1,5 +1,7 @@
 package dev.tollgate.engine;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -72,6 +74,16 @@ final class DigestStream implements AutoCloseable {
             openssl.update(bytes, offset, length);
         } else {
             jdk.update(bytes, offset, length);
+        }
+    }
+
+    /** Feeds the buffer's remaining bytes (a direct buffer goes to libcrypto without a copy) and consumes them. */
+    void update(ByteBuffer buffer) {
+        if (openssl != null) {
+            openssl.update(MemorySegment.ofBuffer(buffer));
+            buffer.position(buffer.limit());
+        } else {
+            jdk.update(buffer);
         }
     }
 

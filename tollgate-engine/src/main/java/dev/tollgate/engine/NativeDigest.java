@@ -53,9 +53,14 @@ final class NativeDigest implements AutoCloseable {
 
     void update(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        MemorySegment piece = MemorySegment.ofArray(bytes).asSlice(offset, length);
+        update(MemorySegment.ofArray(bytes).asSlice(offset, length));
+    }
+
+    /** Feeds the bytes of {@code piece}: a slice of an array, or native memory the caller owns (a direct buffer). */
+    void update(MemorySegment piece) {
         MemorySegment open = open();
-        check((int) call(() -> (int) lib.update().invokeExact(open, piece, (long) length)), "EVP_DigestUpdate");
+        long length = piece.byteSize();
+        check((int) call(() -> (int) lib.update().invokeExact(open, piece, length)), "EVP_DigestUpdate");
     }
 
     String finishHex() {

@@ -97,9 +97,14 @@ public final class ScanEngine {
     // Computed on first use: it needs the trust anchors, which may still be loading when the scan starts.
     private final Supplier<String> cacheContext;
 
-    /** One read buffer per scan thread for {@link #contentKey}: a new one per file grew the heap by hundreds of MiB. */
+    /**
+     * One read buffer per scan thread for {@link #contentKey}: a new one per file grew the heap by hundreds of MiB. A
+     * direct buffer: the file's bytes are copied once, by the kernel, and libcrypto reads them there (a heap buffer
+     * costs the JDK a second copy, from its own temporary direct buffer). The file is read, not mapped: native code
+     * reading a mapping of a file truncated meanwhile would crash the process instead of failing the read.
+     */
     private static final ThreadLocal<ByteBuffer> HASH_BUFFER =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocate(256 << 10));
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(256 << 10));
 
     private ScanEngine(ScanOptions options) {
         this.options = options;
@@ -517,8 +522,8 @@ public final class ScanEngine {
             ByteBuffer buffer = HASH_BUFFER.get().clear();
             long size = 0;
             for (int n = channel.read(buffer); n >= 0; n = channel.read(buffer)) {
-                sha256.update(buffer.array(), 0, buffer.position());
                 size += buffer.position();
+                sha256.update(buffer.flip());
                 buffer.clear();
             }
             return Optional.of(

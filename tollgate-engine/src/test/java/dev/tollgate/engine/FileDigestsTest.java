@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tollgate.model.Hashes;
+import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +81,31 @@ class FileDigestsTest {
         DigestStream closed = DigestStream.create(SHA_256, true);
         closed.close();
         assertThatThrownBy(() -> closed.update(new byte[1], 0, 1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void buffersAreDigestedFromTheirPositionToTheirLimitAndConsumed() {
+        SplittableRandom random = new SplittableRandom(13);
+        byte[] bytes = new byte[300_000];
+        random.nextBytes(bytes);
+        String expected = DigestStream.hex(SHA_256, java.util.Arrays.copyOfRange(bytes, 10, 250_010), false);
+        for (boolean libcrypto : new boolean[] {true, false}) {
+            for (ByteBuffer buffer :
+                    new ByteBuffer[] {ByteBuffer.allocateDirect(bytes.length), ByteBuffer.allocate(bytes.length)}) {
+                buffer.put(bytes).flip();
+                try (DigestStream stream = DigestStream.create(SHA_256, libcrypto)) {
+                    buffer.position(10).limit(100_010);
+                    stream.update(buffer);
+                    assertThat(buffer.hasRemaining()).isFalse();
+                    buffer.limit(250_010);
+                    stream.update(buffer);
+
+                    assertThat(stream.finishHex())
+                            .as("libcrypto %s, direct %s", libcrypto, buffer.isDirect())
+                            .isEqualTo(expected);
+                }
+            }
+        }
     }
 
     @Test
