@@ -16,24 +16,15 @@ class StringScannerTest {
 
     /** Scans {@code data} in parts that end at each of {@code splits}, each seen through its own window. */
     static List<String> scan(byte[] data, int... splits) {
-        List<String> found = new ArrayList<>();
-        StringScanner.Sink sink =
-                (text, offset, length) -> found.add(new String(text, offset, length, StandardCharsets.ISO_8859_1));
-        StringScanner scanner = new StringScanner(data.length);
-        int from = 0;
-        for (int i = 0; i <= splits.length; i++) {
-            int to = i < splits.length ? splits[i] : data.length;
-            int windowStart = Math.max(0, from - StringScanner.MARGIN);
-            int windowEnd = Math.min(data.length, to + StringScanner.MARGIN);
-            byte[] window = Arrays.copyOfRange(data, windowStart, windowEnd);
-            scanner.scan(window, windowStart, window.length, from, to, sink);
-            from = to;
-        }
-        return found;
+        return scan(data, false, splits);
     }
 
     /** As {@link #scan}, through the marked scan, with the marks that the digest kernel would set. */
     static List<String> scanMarked(byte[] data, int... splits) {
+        return scan(data, true, splits);
+    }
+
+    private static List<String> scan(byte[] data, boolean marked, int... splits) {
         List<String> found = new ArrayList<>();
         StringScanner.Sink sink =
                 (text, offset, length) -> found.add(new String(text, offset, length, StandardCharsets.ISO_8859_1));
@@ -44,7 +35,11 @@ class StringScannerTest {
             int windowStart = Math.max(0, from - StringScanner.MARGIN);
             int windowEnd = Math.min(data.length, to + StringScanner.MARGIN);
             byte[] window = Arrays.copyOfRange(data, windowStart, windowEnd);
-            scanner.scan(window, windowStart, window.length, from, to, marks(data, from, to), sink);
+            if (marked) {
+                scanner.scan(window, windowStart, window.length, from, to, marks(data, from, to), sink);
+            } else {
+                scanner.scan(window, windowStart, window.length, from, to, sink);
+            }
             from = to;
         }
         return found;
