@@ -1,18 +1,21 @@
 /*
- * SHA-256, SHA-1 and MD5 of one stream in a single pass, for Tollgate's file profiler (FusedDigests.java).
+ * SHA-256, SHA-1 and MD5 of one stream in a single pass, for Tollgate's file profiler (FusedDigests.java), with the
+ * byte counts for the entropy and the positions of the dots and colons for the string scanner in the same pass.
  *
  * Why: a scan must give all three digests of every file (threat feeds use all three). Computed one after the other,
  * as OpenSSL does, they cost the sum of their times. But MD5 is one long chain of dependent integer operations, while
  * SHA-1 and SHA-256 with the x86 SHA extensions run on the vector units: the processor can run them side by side if
  * their instructions come interleaved. So each 64-byte block is hashed by all three at once, four MD5 steps then four
- * SHA-256 rounds then four SHA-1 rounds, and the three digests cost about as much as MD5 alone.
+ * SHA-256 rounds then four SHA-1 rounds, and the three digests cost about as much as MD5 alone. The byte counts fit
+ * in the integer units MD5's chain leaves idle; the dots and colons come from compares on the loads the SHAs need.
  *
  * Sources (facts, not code): MD5 from RFC 1321 section 3.4; SHA-1 and SHA-256 from FIPS 180-4 sections 5.3, 6.1
  * and 6.2; the meaning of the SHA extension instructions from Intel's Software Developer's Manual, volume 2
  * (SHA1RNDS4, SHA1NEXTE, SHA1MSG1, SHA1MSG2, SHA256RNDS2, SHA256MSG1, SHA256MSG2).
  *
  * The caller must check tg_digests_supported() before any other call: without the SHA extensions the processor
- * faults on the first block. The code reads only the bytes it is given and writes only the context and the output.
+ * faults on the first block. The code reads only the bytes it is given and writes only the context, the caller's
+ * histogram and bitmap (whose bounds the caller checks) and the output.
  */
 #include <stddef.h>
 #include <stdint.h>

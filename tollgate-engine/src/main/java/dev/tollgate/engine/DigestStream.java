@@ -15,7 +15,8 @@ import java.util.HexFormat;
  * speed only after the JIT has compiled its callers, and until then a scan hashes its first tens of megabytes in
  * interpreted and C1 code and spends compile time on digest bodies it will not use. The system property
  * {@value #PROPERTY} picks: {@code openssl}, {@code jdk} or {@code auto} (default: libcrypto when it loaded and passed
- * its known-answer check).
+ * its known-answer check); {@code fused}, which names the file digests' one-pass kernel ({@link FileDigests}), leaves
+ * these streams as {@code auto} does.
  */
 final class DigestStream implements AutoCloseable {
 
