@@ -13,8 +13,9 @@
  * and 6.2; the meaning of the SHA extension instructions from Intel's Software Developer's Manual, volume 2
  * (SHA1RNDS4, SHA1NEXTE, SHA1MSG1, SHA1MSG2, SHA256RNDS2, SHA256MSG1, SHA256MSG2).
  *
- * The caller must check tg_digests_supported() before any other call: without the SHA extensions the processor
- * faults on the first block. The code reads only the bytes it is given and writes only the context, the caller's
+ * Processors without the SHA extensions get MD5, the counts and the marks from the kernel (tg_digests_init with sha
+ * 0), and the caller computes SHA-1 and SHA-256 apart. The caller must check tg_digests_supported() before any other
+ * call, and ask for the SHA-1 and SHA-256 only when it reports the extensions: without them the processor faults. The code reads only the bytes it is given and writes only the context, the caller's
  * histogram and bitmap (whose bounds the caller checks) and the output.
  */
 #include <stddef.h>
@@ -30,6 +31,7 @@ typedef struct {
     uint32_t sha256[8];
     uint64_t length; /* bytes fed since the last init */
     uint32_t buffered; /* bytes in block, 0 to 63 */
+    uint32_t sha; /* 1: SHA-1 and SHA-256 too; 0: MD5 only */
     uint8_t block[64];
 } tg_digests;
 
@@ -40,17 +42,21 @@ TG_EXPORT size_t tg_digests_context_size(void) { return sizeof(tg_digests); }
 #include <cpuid.h>
 #include <immintrin.h>
 
-/* 1 when the processor has SSSE3, SSE4.1 and the SHA extensions (CPUID leaf 1 ECX bits 9 and 19, leaf 7 EBX 29). */
+/*
+ * 1 | 2 when the processor has SSSE3, SSE4.1 and the SHA extensions (CPUID leaf 1 ECX bits 9 and 19, leaf 7 EBX bit
+ * 29): the kernel can compute all three digests. 1 alone: MD5, the counts and the marks only (SSE2, which every
+ * x86-64 has).
+ */
 TG_EXPORT int tg_digests_supported(void) {
     unsigned int eax, ebx, ecx, edx;
     if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 9)) || !(ecx & (1u << 19))) {
-        return 0;
+        return 1;
     }
     if (__get_cpuid_max(0, NULL) < 7) {
-        return 0;
+        return 1;
     }
     __cpuid_count(7, 0, eax, ebx, ecx, edx);
-    return (ebx & (1u << 29)) != 0;
+    return (ebx & (1u << 29)) != 0 ? 1 | 2 : 1;
 }
 
 /* RFC 1321 3.4: T[i] = floor(2^32 * abs(sin(i + 1))). */
@@ -280,18 +286,47 @@ static SHA_TARGET void all_blocks_counted_marked(
     blocks(ctx, p, n, 1, counts, 1, marks, bit);
 }
 
-/* MD5 alone over n whole blocks (the final blocks, whose padding differs from SHA's). */
-static void md5_blocks(tg_digests *ctx, const uint8_t *p, size_t n) {
+/*
+ * MD5 alone over n whole blocks: the final blocks (whose padding differs from SHA's), and every block on processors
+ * without the SHA extensions, where the counts and marks come from here too (the marks' compares are SSE2).
+ */
+static inline __attribute__((always_inline)) void md5_only(tg_digests *ctx, const uint8_t *p, size_t n,
+        const int counting, uint32_t (*counts)[256], const int marking, uint64_t *marks, uint64_t bit) {
     uint32_t a = ctx->md5[0], b = ctx->md5[1], c = ctx->md5[2], d = ctx->md5[3];
     for (; n > 0; n--, p += 64) {
         uint32_t x[16];
         memcpy(x, p, 64);
+        if (marking) {
+            uint64_t found = 0;
+            for (int i = 0; i < 4; i++) {
+                __m128i m = _mm_loadu_si128((const __m128i *) (p + 16 * i));
+                __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(m, _mm_set1_epi8('.')), _mm_cmpeq_epi8(m, _mm_set1_epi8(':')));
+                found |= (uint64_t) (uint16_t) _mm_movemask_epi8(hit) << (16 * i);
+            }
+            mark_bits(marks, bit, found);
+            bit += 64;
+        }
         uint32_t a0 = a, b0 = b, c0 = c, d0 = d;
-        MD5_QUAD(0); MD5_QUAD(1); MD5_QUAD(2); MD5_QUAD(3); MD5_QUAD(4); MD5_QUAD(5); MD5_QUAD(6); MD5_QUAD(7);
-        MD5_QUAD(8); MD5_QUAD(9); MD5_QUAD(10); MD5_QUAD(11); MD5_QUAD(12); MD5_QUAD(13); MD5_QUAD(14); MD5_QUAD(15);
+        MD5_QUAD(0); COUNT_WORD(x[0]); MD5_QUAD(1); COUNT_WORD(x[1]); MD5_QUAD(2); COUNT_WORD(x[2]);
+        MD5_QUAD(3); COUNT_WORD(x[3]); MD5_QUAD(4); COUNT_WORD(x[4]); MD5_QUAD(5); COUNT_WORD(x[5]);
+        MD5_QUAD(6); COUNT_WORD(x[6]); MD5_QUAD(7); COUNT_WORD(x[7]); MD5_QUAD(8); COUNT_WORD(x[8]);
+        MD5_QUAD(9); COUNT_WORD(x[9]); MD5_QUAD(10); COUNT_WORD(x[10]); MD5_QUAD(11); COUNT_WORD(x[11]);
+        MD5_QUAD(12); COUNT_WORD(x[12]); MD5_QUAD(13); COUNT_WORD(x[13]); MD5_QUAD(14); COUNT_WORD(x[14]);
+        MD5_QUAD(15); COUNT_WORD(x[15]);
         a += a0; b += b0; c += c0; d += d0;
     }
     ctx->md5[0] = a; ctx->md5[1] = b; ctx->md5[2] = c; ctx->md5[3] = d;
+}
+
+static void md5_blocks(tg_digests *ctx, const uint8_t *p, size_t n) { md5_only(ctx, p, n, 0, NULL, 0, NULL, 0); }
+
+static void md5_blocks_counted(tg_digests *ctx, const uint8_t *p, size_t n, uint32_t (*counts)[256]) {
+    md5_only(ctx, p, n, 1, counts, 0, NULL, 0);
+}
+
+static void md5_blocks_counted_marked(
+        tg_digests *ctx, const uint8_t *p, size_t n, uint32_t (*counts)[256], uint64_t *marks, uint64_t bit) {
+    md5_only(ctx, p, n, 1, counts, 1, marks, bit);
 }
 
 /* SHA-1 and SHA-256 over n whole blocks (the final blocks). */
@@ -321,8 +356,11 @@ static SHA_TARGET void sha_blocks(tg_digests *d, const uint8_t *p, size_t n) {
     sha_store(d, l);
 }
 
-/* Starts a new stream: the initial values of RFC 1321 3.3 and FIPS 180-4 5.3.1 and 5.3.3. */
-TG_EXPORT void tg_digests_init(tg_digests *d) {
+/*
+ * Starts a new stream: the initial values of RFC 1321 3.3 and FIPS 180-4 5.3.1 and 5.3.3. sha: 1 for all three
+ * digests (only where tg_digests_supported() reports the SHA extensions), 0 for MD5 alone.
+ */
+TG_EXPORT void tg_digests_init(tg_digests *d, int sha) {
     static const uint32_t md5[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
     static const uint32_t sha1[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
     static const uint32_t sha256[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -332,6 +370,7 @@ TG_EXPORT void tg_digests_init(tg_digests *d) {
     memcpy(d->sha256, sha256, sizeof sha256);
     d->length = 0;
     d->buffered = 0;
+    d->sha = sha != 0;
 }
 
 /*
@@ -363,7 +402,11 @@ TG_EXPORT void tg_digests_update(
         d->buffered += (uint32_t) take;
         buffered = take;
         if (d->buffered == 64) {
-            all_blocks(d, d->block, 1);
+            if (d->sha) {
+                all_blocks(d, d->block, 1);
+            } else {
+                md5_blocks(d, d->block, 1);
+            }
             d->buffered = 0;
         }
     }
@@ -371,11 +414,21 @@ TG_EXPORT void tg_digests_update(
     size_t rest = n - buffered;
     size_t whole = d->buffered == 0 ? rest / 64 : 0;
     if (marks != NULL) {
-        all_blocks_counted_marked(d, q, whole, counts, marks, mark_bit + buffered);
+        if (d->sha) {
+            all_blocks_counted_marked(d, q, whole, counts, marks, mark_bit + buffered);
+        } else {
+            md5_blocks_counted_marked(d, q, whole, counts, marks, mark_bit + buffered);
+        }
     } else if (histogram != NULL) {
-        all_blocks_counted(d, q, whole, counts);
-    } else {
+        if (d->sha) {
+            all_blocks_counted(d, q, whole, counts);
+        } else {
+            md5_blocks_counted(d, q, whole, counts);
+        }
+    } else if (d->sha) {
         all_blocks(d, q, whole);
+    } else {
+        md5_blocks(d, q, whole);
     }
     size_t tail_start = buffered + whole * 64;
     memcpy(d->block + d->buffered, p + tail_start, n - tail_start);
@@ -404,8 +457,8 @@ static void put_be32(uint8_t *out, uint32_t v) {
 }
 
 /*
- * Writes SHA-256 (32 bytes), SHA-1 (20) and MD5 (16) of everything fed since init to out, 68 bytes, and starts a
- * new stream. Padding: a 1 bit, zeros, and the length in bits in the last 8 bytes of a block, big-endian for SHA
+ * Writes SHA-256 (32 bytes), SHA-1 (20) and MD5 (16) of everything fed since init to out, 68 bytes (the first 52
+ * zero for a stream of MD5 alone), and starts a new stream of the same kind. Padding: a 1 bit, zeros, and the length in bits in the last 8 bytes of a block, big-endian for SHA
  * (FIPS 180-4 5.1.1), little-endian for MD5 (RFC 1321 3.1, 3.2); so the final blocks are hashed apart.
  */
 TG_EXPORT void tg_digests_final(tg_digests *d, uint8_t *out) {
@@ -424,21 +477,24 @@ TG_EXPORT void tg_digests_final(tg_digests *d, uint8_t *out) {
     for (int i = 0; i < 8; i++) {
         end[i] = (uint8_t) (bits >> (56 - 8 * i));
     }
-    sha_blocks(d, tail, blocks);
-    for (int i = 0; i < 8; i++) {
-        put_be32(out + 4 * i, d->sha256[i]);
-    }
-    for (int i = 0; i < 5; i++) {
-        put_be32(out + 32 + 4 * i, d->sha1[i]);
+    memset(out, 0, 52); /* MD5 alone: no SHA-256 or SHA-1 */
+    if (d->sha) {
+        sha_blocks(d, tail, blocks);
+        for (int i = 0; i < 8; i++) {
+            put_be32(out + 4 * i, d->sha256[i]);
+        }
+        for (int i = 0; i < 5; i++) {
+            put_be32(out + 32 + 4 * i, d->sha1[i]);
+        }
     }
     memcpy(out + 52, d->md5, 16); /* MD5's output is its state in little-endian order */
-    tg_digests_init(d);
+    tg_digests_init(d, (int) d->sha);
 }
 
 #else /* not x86-64: the kernel is not available, and the callers use OpenSSL */
 
 TG_EXPORT int tg_digests_supported(void) { return 0; }
-TG_EXPORT void tg_digests_init(tg_digests *d) { memset(d, 0, sizeof *d); }
+TG_EXPORT void tg_digests_init(tg_digests *d, int sha) { (void) sha; memset(d, 0, sizeof *d); }
 TG_EXPORT void tg_digests_update(
         tg_digests *d, const uint8_t *p, size_t n, uint64_t *histogram, uint64_t *marks, uint64_t mark_bit) {
     (void) d; (void) p; (void) n; (void) histogram; (void) marks; (void) mark_bit;

@@ -25,11 +25,14 @@ import java.util.Optional;
  * the processor's SHA extensions, so the three cost about what MD5 alone costs: 0.57 GB/s for all three against
  * 0.33 GB/s for OpenSSL's three functions one after the other. In the same pass it can count the bytes' values for
  * the entropy, in the integer units that MD5's chain leaves idle, and mark the dots and colons for the string scanner.
+ * On an x86-64 processor without the SHA extensions the kernel computes MD5, the counts and the marks, and SHA-256 and
+ * SHA-1 come from two {@link DigestStream}s fed the same pieces: the counts and the marks still cost no pass of their
+ * own.
  *
  * <p>The library is the file the system property {@value #LIBRARY_PROPERTY} names (the {@code tollgate} launcher and
- * the build's tests set it). It is used only when it loads, has every function, the processor has the SHA extensions,
- * and it gives the published digests of "abc", of FIPS 180-4's 448-bit message and of a million "a" fed in uneven
- * pieces, which runs every path of the kernel: whole blocks, buffered pieces and both padding cases.
+ * the build's tests set it). It is used only when it loads, has every function, and gives the published digests of
+ * "abc", of FIPS 180-4's 448-bit message and of a million "a" fed in uneven pieces, in each way it can run on this
+ * processor: that runs every path of the kernel, whole blocks, buffered pieces and both padding cases.
  */
 @SuppressWarnings("restricted") // binding native functions is what this class is for
 final class FusedDigests implements FileDigests {
@@ -56,8 +59,17 @@ final class FusedDigests implements FileDigests {
             + "34aa973cd4c4daa4f61eeb2bdbad27316534016f"
             + "7707d6ae4e027c70eea2a935c2296f21";
 
-    /** The bound functions, or why there are none. */
-    record Binding(MethodHandle init, MethodHandle update, MethodHandle finish, long contextSize, String library) {}
+    /**
+     * The bound functions; {@code shaExtensions} when the processor has them, so that the kernel computes SHA-1 and
+     * SHA-256 too (else MD5, the counts and the marks only, and SHA-1 and SHA-256 come from {@link DigestStream}s).
+     */
+    record Binding(
+            MethodHandle init,
+            MethodHandle update,
+            MethodHandle finish,
+            long contextSize,
+            boolean shaExtensions,
+            String library) {}
 
     private static final class Loaded {
         static final Binding BINDING;
@@ -86,22 +98,48 @@ final class FusedDigests implements FileDigests {
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment context;
     private final byte[] out = new byte[OUTPUT];
+    // Without the SHA extensions: SHA-256 and SHA-1 by libcrypto (or the JDK), fed the same pieces; else null.
+    private final DigestStream sha256;
+    private final DigestStream sha1;
     private boolean closed;
 
     /**
+     * All three digests from the kernel where the processor has the SHA extensions, else MD5 from the kernel.
+     *
      * @throws IllegalStateException when the kernel cannot be used, saying why
      */
     FusedDigests() {
-        this(binding());
+        this(binding(), binding().shaExtensions());
     }
 
-    private FusedDigests(Binding lib) {
+    /**
+     * The kernel computing SHA-1 and SHA-256 too, or MD5 alone (tests run both wherever the processor can).
+     *
+     * @throws IllegalStateException when the kernel cannot be used, or {@code sha} is asked of a processor without
+     *     the SHA extensions
+     */
+    FusedDigests(boolean sha) {
+        this(binding(), sha);
+    }
+
+    private FusedDigests(Binding lib, boolean sha) {
+        if (sha && !lib.shaExtensions()) {
+            throw new IllegalStateException("this processor lacks the SHA extensions");
+        }
         this.lib = lib;
         context = arena.allocate(lib.contextSize(), 16);
         NativeDigest.call(() -> {
-            lib.init().invokeExact(context);
+            lib.init().invokeExact(context, sha ? 1 : 0);
             return null;
         });
+        if (sha) {
+            sha256 = null;
+            sha1 = null;
+        } else {
+            boolean libcrypto = Libcrypto.available();
+            sha256 = DigestStream.create(DigestStream.Algorithm.SHA_256, libcrypto);
+            sha1 = DigestStream.create(DigestStream.Algorithm.SHA_1, libcrypto);
+        }
     }
 
     static boolean available() {
@@ -112,9 +150,14 @@ final class FusedDigests implements FileDigests {
         return Optional.ofNullable(Loaded.PROBLEM).orElse("");
     }
 
-    /** The library in use, for {@code --version}. */
+    /** The library in use and what it computes, for {@code --version}. */
     static String library() {
-        return "Tollgate's SHA-extensions kernel (" + binding().library() + ")";
+        Binding lib = binding();
+        return lib.shaExtensions()
+                ? "Tollgate's SHA-extensions kernel (" + lib.library() + ")"
+                : "Tollgate's kernel (" + lib.library() + ") for MD5, the entropy counts and the punctuation, this "
+                        + "processor lacking the SHA extensions; SHA-256 and SHA-1 by "
+                        + (Libcrypto.available() ? Libcrypto.version() : "the JDK");
     }
 
     /**
@@ -163,6 +206,10 @@ final class FusedDigests implements FileDigests {
             lib.update().invokeExact(open, piece, (long) length, histogram, marks, markBit);
             return null;
         });
+        if (sha256 != null) {
+            sha256.update(bytes, offset, length);
+            sha1.update(bytes, offset, length);
+        }
     }
 
     @Override
@@ -174,7 +221,10 @@ final class FusedDigests implements FileDigests {
             return null;
         });
         HexFormat hex = HexFormat.of();
-        return new Hashes(hex.formatHex(out, 0, 32), hex.formatHex(out, 32, 52), hex.formatHex(out, 52, OUTPUT));
+        String md5 = hex.formatHex(out, 52, OUTPUT);
+        return sha256 == null
+                ? new Hashes(hex.formatHex(out, 0, 32), hex.formatHex(out, 32, 52), md5)
+                : new Hashes(sha256.finishHex(), sha1.finishHex(), md5);
     }
 
     @Override
@@ -182,6 +232,10 @@ final class FusedDigests implements FileDigests {
         if (!closed) {
             closed = true;
             arena.close();
+            if (sha256 != null) {
+                sha256.close();
+                sha1.close();
+            }
         }
     }
 
@@ -211,8 +265,12 @@ final class FusedDigests implements FileDigests {
         // and returns within a megabyte's hashing, so it may take the Java heap's arrays in place (no copy) while the
         // collector waits.
         Linker.Option inPlace = Linker.Option.critical(true);
+        int capabilities = (int) NativeDigest.call(() -> (int) supported.invokeExact());
+        if ((capabilities & 1) == 0) {
+            throw new IllegalStateException("the one-pass kernel is built for x86-64 processors only");
+        }
         Binding binding = new Binding(
-                handle(linker, lookup, "tg_digests_init", FunctionDescriptor.ofVoid(ADDRESS)),
+                handle(linker, lookup, "tg_digests_init", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT)),
                 handle(
                         linker,
                         lookup,
@@ -221,22 +279,25 @@ final class FusedDigests implements FileDigests {
                         inPlace),
                 handle(linker, lookup, "tg_digests_final", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS), inPlace),
                 (long) NativeDigest.call(() -> (long) size.invokeExact()),
+                (capabilities & 2) != 0,
                 library.toString());
-        if ((int) NativeDigest.call(() -> (int) supported.invokeExact()) != 1) {
-            throw new IllegalStateException("this processor lacks the SHA extensions the one-pass kernel needs");
-        }
         if (binding.contextSize() <= 0 || binding.contextSize() > 4096) {
             throw new IllegalStateException(library + " reports a context of " + binding.contextSize() + " bytes");
         }
         return binding;
     }
 
-    /** Null when the kernel gives the published digests, else what it gave. */
+    /** Null when the kernel gives the published digests in each way it can run here, else what it gave. */
     private static String knownAnswerProblem(Binding binding) {
+        String problem = binding.shaExtensions() ? knownAnswerProblem(binding, true) : null;
+        return problem != null ? problem : knownAnswerProblem(binding, false);
+    }
+
+    private static String knownAnswerProblem(Binding binding, boolean sha) {
         byte[] abc = "xabc".getBytes(StandardCharsets.US_ASCII);
         byte[] millionA = new byte[1_000_000];
         Arrays.fill(millionA, (byte) 'a');
-        try (FusedDigests digests = new FusedDigests(binding)) {
+        try (FusedDigests digests = new FusedDigests(binding, sha)) {
             digests.update(abc, 1, 1);
             digests.update(abc, 2, 2);
             String got = concatenated(digests.finish());

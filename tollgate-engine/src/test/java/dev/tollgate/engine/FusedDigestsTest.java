@@ -12,29 +12,43 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class FusedDigestsTest {
 
     @Test
-    void kernelIsUsedWhereverTheProcessorHasTheShaExtensions() throws IOException {
+    void kernelIsUsedWithOrWithoutTheShaExtensions() throws IOException {
         // The build compiles the kernel (CI's machines have gcc) and names it to the tests, as the launcher does.
         boolean shaExtensions = Files.readString(Path.of("/proc/cpuinfo")).contains(" sha_ni");
-        if (shaExtensions) {
-            assertThat(FusedDigests.unavailableReason()).isEmpty();
-            assertThat(FileDigests.create()).isInstanceOf(FusedDigests.class);
-            assertThat(FileDigests.describe()).startsWith("one pass by Tollgate's SHA-extensions kernel (");
-        } else {
-            assertThat(FusedDigests.unavailableReason()).contains("lacks the SHA extensions");
-            assertThat(FileDigests.create()).isInstanceOf(FileDigests.Separate.class);
-            assertThat(FileDigests.describe()).contains("no one-pass kernel: this processor lacks");
-        }
+
+        assertThat(FusedDigests.unavailableReason()).isEmpty();
+        assertThat(FileDigests.create()).isInstanceOf(FusedDigests.class);
+        assertThat(FusedDigests.binding().shaExtensions()).isEqualTo(shaExtensions);
+        assertThat(FileDigests.describe())
+                .startsWith(
+                        shaExtensions
+                                ? "one pass by Tollgate's SHA-extensions kernel ("
+                                : "one pass by Tollgate's kernel (");
     }
 
     @Test
-    void kernelAndLibcryptoAgreeOnRandomStreamsFedInRandomPieces() {
+    void theShaExtensionsAreNotAskedOfAProcessorWithoutThem() {
         assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
+        assumeTrue(!FusedDigests.binding().shaExtensions(), "this processor has them");
+
+        assertThatThrownBy(() -> new FusedDigests(true))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("this processor lacks the SHA extensions");
+    }
+
+    @ParameterizedTest(name = "kernel computes the SHAs: {0}")
+    @ValueSource(booleans = {true, false})
+    void kernelAndLibcryptoAgreeOnRandomStreamsFedInRandomPieces(boolean sha) {
+        assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
+        assumeTrue(!sha || FusedDigests.binding().shaExtensions(), "this processor lacks the SHA extensions");
         SplittableRandom random = new SplittableRandom(20261124);
-        try (FileDigests fused = new FusedDigests();
+        try (FileDigests fused = new FusedDigests(sha);
                 FileDigests openssl = FileDigests.separate(true)) {
             for (int stream = 0; stream < 400; stream++) {
                 // Every length up to 200 (all the padding cases), then lengths up to 2 MiB.
@@ -59,11 +73,13 @@ class FusedDigestsTest {
         }
     }
 
-    @Test
-    void kernelCountsTheBytesItHashesAsAPlainCountDoes() {
+    @ParameterizedTest(name = "kernel computes the SHAs: {0}")
+    @ValueSource(booleans = {true, false})
+    void kernelCountsTheBytesItHashesAsAPlainCountDoes(boolean sha) {
         assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
+        assumeTrue(!sha || FusedDigests.binding().shaExtensions(), "this processor lacks the SHA extensions");
         SplittableRandom random = new SplittableRandom(31);
-        try (FileDigests fused = new FusedDigests();
+        try (FileDigests fused = new FusedDigests(sha);
                 FileDigests openssl = FileDigests.separate(true)) {
             for (int stream = 0; stream < 100; stream++) {
                 byte[] bytes = new byte[random.nextInt(600_000)];
@@ -92,12 +108,14 @@ class FusedDigestsTest {
         }
     }
 
-    @Test
-    void kernelMarksExactlyTheDotsAndColonsAtTheBitsAsked() {
+    @ParameterizedTest(name = "kernel computes the SHAs: {0}")
+    @ValueSource(booleans = {true, false})
+    void kernelMarksExactlyTheDotsAndColonsAtTheBitsAsked(boolean sha) {
         assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
+        assumeTrue(!sha || FusedDigests.binding().shaExtensions(), "this processor lacks the SHA extensions");
         SplittableRandom random = new SplittableRandom(41);
         byte[] alphabet = {'.', ':', '.', 'a', '0', 0, '/', (byte) 0xae}; // 0xae: '.' with the high bit set
-        try (FileDigests fused = new FusedDigests()) {
+        try (FileDigests fused = new FusedDigests(sha)) {
             for (int stream = 0; stream < 200; stream++) {
                 byte[] bytes = new byte[random.nextInt(stream < 100 ? 300 : 300_000)];
                 for (int i = 0; i < bytes.length; i++) {
@@ -125,10 +143,12 @@ class FusedDigestsTest {
         }
     }
 
-    @Test
-    void marksThatDoNotFitAreRefusedBeforeReachingTheKernel() {
+    @ParameterizedTest(name = "kernel computes the SHAs: {0}")
+    @ValueSource(booleans = {true, false})
+    void marksThatDoNotFitAreRefusedBeforeReachingTheKernel(boolean sha) {
         assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
-        try (FileDigests fused = new FusedDigests()) {
+        assumeTrue(!sha || FusedDigests.binding().shaExtensions(), "this processor lacks the SHA extensions");
+        try (FileDigests fused = new FusedDigests(sha)) {
             long[] histogram = new long[256];
             assertThatThrownBy(() -> fused.update(new byte[100], 0, 100, histogram, new long[1], 0))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -141,10 +161,12 @@ class FusedDigestsTest {
         }
     }
 
-    @Test
-    void aHistogramMustHaveACounterPerByteValue() {
+    @ParameterizedTest(name = "kernel computes the SHAs: {0}")
+    @ValueSource(booleans = {true, false})
+    void aHistogramMustHaveACounterPerByteValue(boolean sha) {
         assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
-        try (FileDigests fused = new FusedDigests();
+        assumeTrue(!sha || FusedDigests.binding().shaExtensions(), "this processor lacks the SHA extensions");
+        try (FileDigests fused = new FusedDigests(sha);
                 FileDigests openssl = FileDigests.separate(true)) {
             for (FileDigests digests : new FileDigests[] {fused, openssl}) {
                 assertThatThrownBy(() -> digests.update(new byte[4], 0, 4, new long[255]))
@@ -154,10 +176,12 @@ class FusedDigestsTest {
         }
     }
 
-    @Test
-    void kernelGivesTheWellKnownDigestsOfTheEmptyStream() {
+    @ParameterizedTest(name = "kernel computes the SHAs: {0}")
+    @ValueSource(booleans = {true, false})
+    void kernelGivesTheWellKnownDigestsOfTheEmptyStream(boolean sha) {
         assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
-        try (FileDigests fused = new FusedDigests()) {
+        assumeTrue(!sha || FusedDigests.binding().shaExtensions(), "this processor lacks the SHA extensions");
+        try (FileDigests fused = new FusedDigests(sha)) {
             assertThat(fused.finish())
                     .isEqualTo(new Hashes(
                             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
@@ -166,11 +190,13 @@ class FusedDigestsTest {
         }
     }
 
-    @Test
-    void piecesOutsideTheArrayAreRefusedBeforeReachingTheKernel() {
+    @ParameterizedTest(name = "kernel computes the SHAs: {0}")
+    @ValueSource(booleans = {true, false})
+    void piecesOutsideTheArrayAreRefusedBeforeReachingTheKernel(boolean sha) {
         assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
+        assumeTrue(!sha || FusedDigests.binding().shaExtensions(), "this processor lacks the SHA extensions");
         byte[] bytes = new byte[16];
-        try (FileDigests fused = new FusedDigests()) {
+        try (FileDigests fused = new FusedDigests(sha)) {
             assertThatThrownBy(() -> fused.update(bytes, 8, 9)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> fused.update(bytes, -1, 4)).isInstanceOf(IndexOutOfBoundsException.class);
             assertThatThrownBy(() -> fused.update(bytes, 4, -1)).isInstanceOf(IndexOutOfBoundsException.class);
@@ -179,10 +205,12 @@ class FusedDigestsTest {
         }
     }
 
-    @Test
-    void closedKernelDigestsRefuseWorkInsteadOfTouchingFreedMemory() {
+    @ParameterizedTest(name = "kernel computes the SHAs: {0}")
+    @ValueSource(booleans = {true, false})
+    void closedKernelDigestsRefuseWorkInsteadOfTouchingFreedMemory(boolean sha) {
         assumeTrue(FusedDigests.available(), FusedDigests::unavailableReason);
-        FileDigests fused = new FusedDigests();
+        assumeTrue(!sha || FusedDigests.binding().shaExtensions(), "this processor lacks the SHA extensions");
+        FileDigests fused = new FusedDigests(sha);
         fused.close();
         fused.close(); // twice is harmless
 
