@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code tollgate} launcher's choice of JIT mode: C1 alone for scans and diffs, unless an input holds a file over
- * 8 MiB that starts like a container Java decodes (xz, .deb, .msi...), where C2 pays for itself. Run with
+ * 8 MiB that starts like a container Java decodes (xz, .deb, .msi...), or an intel feed is over 4 MiB, where C2 pays
+ * for itself. Run with
  * {@code TOLLGATE_LAUNCHER_DRY_RUN}, which prints the java command instead of running it.
  */
 class LauncherJitIT {
@@ -56,6 +57,27 @@ class LauncherJitIT {
         Path small = Files.write(dir.resolve("small.xz"), HexFormat.of().parseHex("fd377a585a000004"));
 
         assertThat(launch(Map.of(), "scan", small.toString())).contains(C1_ONLY);
+    }
+
+    @Test
+    void largeIntelFeedKeepsC2ForItsParsing() throws Exception {
+        Path release = Files.createDirectories(dir.resolve("release"));
+        Path feed = dir.resolve("feed.csv");
+        try (OutputStream out = Files.newOutputStream(feed)) {
+            out.write("type,value\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] line = ("sha256," + "ab".repeat(32) + "\n").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < (5 << 20) / line.length; i++) {
+                out.write(line);
+            }
+        }
+        Path small = Files.writeString(dir.resolve("small.csv"), "type,value\ndomain,example.com\n");
+
+        assertThat(launch(Map.of(), "scan", "--intel", feed.toString(), release.toString()))
+                .doesNotContain(C1_ONLY);
+        assertThat(launch(Map.of(), "scan", "--intel=" + feed, release.toString()))
+                .doesNotContain(C1_ONLY);
+        assertThat(launch(Map.of(), "scan", "--intel", small.toString(), release.toString()))
+                .contains(C1_ONLY);
     }
 
     @Test
