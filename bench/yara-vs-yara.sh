@@ -10,8 +10,9 @@
 # Without TREE it uses bench/work/libwine (Debian's libwine, ~650 MB of PE files), downloading
 # and extracting it on first use. Environment: RULES (default bench/rules), RUNS (default 3; the
 # median run is reported), MAX_RATIO (default 2), INTEL (number of generated intel indicators for
-# the one-pass measurement; default 10000, 0 to skip). Exit status 0 when the ratio passes and
-# the matches agree.
+# the one-pass measurement and the full rule set; default 10000, 0 to skip). The target is judged on
+# the full rule set (the rule files plus the generated rules; with INTEL=0, on the rule files alone).
+# Exit status 0 when that ratio passes and the matches agree.
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -72,7 +73,12 @@ printf '%-34s %9s %9d MiB %9s\n' "tollgate scan (no rules, for info)" "$b_wall" 
 printf '\nmatches: %s (file, rule) pairs; yara and tollgate agree: %s\n' "$matches" "$agree"
 verdict=PASS
 awk -v r="$ratio" -v m="$max_ratio" 'BEGIN {exit !(r <= m)}' || verdict=FAIL
-printf 'wall-time ratio tollgate/yara: %s (target <= %s): %s\n' "$ratio" "$max_ratio" "$verdict"
+if [[ $intel -gt 0 ]]; then
+    # With INTEL > 0 the target is judged on the full rule set below (bench/yara-vs-yara.md says why).
+    printf 'wall-time ratio tollgate/yara, %s rule files alone: %s (for information)\n' "${#rule_files[@]}" "$ratio"
+else
+    printf 'wall-time ratio tollgate/yara: %s (target <= %s): %s\n' "$ratio" "$max_ratio" "$verdict"
+fi
 
 if [[ $intel -gt 0 ]]; then
     # One pass: N intel strings compiled into generated rules next to the user's rules, against the
@@ -84,11 +90,19 @@ if [[ $intel -gt 0 ]]; then
     read -r i_wall i_rss i_cpu < <(measure tollgate-intel "$root/tollgate" scan "${tollgate_rules[@]}" \
         --rules "$tmp/intel.yar" --format json --output /dev/null "$tree")
     read -r s_wall _ s_cpu < <(measure yara-intel yara -r -w "$tmp/intel.yar" "$tree")
+    read -r f_wall f_rss f_cpu < <(measure yara-full yara -r -w "${rule_files[@]}" "$tmp/intel.yar" "$tree")
     printf '\nintel one pass: %s generated indicators (ascii+wide, nocase, fullword)\n' "$intel"
     printf '  tollgate scan --rules + generated rules: %ss wall (+%ss), %ss CPU (+%ss) over rules alone; peak RSS %d MiB\n' \
         "$i_wall" "$(awk -v a="$i_wall" -v b="$t_wall" 'BEGIN {printf "%.2f", a - b}')" \
         "$i_cpu" "$(awk -v a="$i_cpu" -v b="$t_cpu" 'BEGIN {printf "%.2f", a - b}')" $((i_rss / 1024))
     printf '  the same strings as a second, separate yara -r pass: %ss wall, %ss CPU\n' "$s_wall" "$s_cpu"
+    # The full rule set: the rule files and the generated rules, in one yara -r and one tollgate scan.
+    full_ratio=$(awk -v a="$i_wall" -v b="$f_wall" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
+    verdict=PASS
+    awk -v r="$full_ratio" -v m="$max_ratio" 'BEGIN {exit !(r <= m)}' || verdict=FAIL
+    printf '\nfull rule set (%s rule files + %s generated rules): yara -r %ss wall, %ss CPU, %d MiB; tollgate %ss\n' \
+        "${#rule_files[@]}" "$intel" "$f_wall" "$f_cpu" $((f_rss / 1024)) "$i_wall"
+    printf 'wall-time ratio tollgate/yara, full rule set: %s (target <= %s): %s\n' "$full_ratio" "$max_ratio" "$verdict"
 fi
 
 [[ $verdict == PASS && $agree == yes ]]
