@@ -135,11 +135,21 @@ final class FusedDigests implements FileDigests {
         if (sha) {
             sha256 = null;
             sha1 = null;
-        } else {
-            boolean libcrypto = Libcrypto.available();
-            sha256 = DigestStream.create(DigestStream.Algorithm.SHA_256, libcrypto);
-            sha1 = DigestStream.create(DigestStream.Algorithm.SHA_1, libcrypto);
+            return;
         }
+        boolean libcrypto = Libcrypto.available();
+        DigestStream first = null;
+        try {
+            first = DigestStream.create(DigestStream.Algorithm.SHA_256, libcrypto);
+            sha1 = DigestStream.create(DigestStream.Algorithm.SHA_1, libcrypto);
+        } catch (RuntimeException e) {
+            if (first != null) {
+                first.close();
+            }
+            arena.close();
+            throw e;
+        }
+        sha256 = first;
     }
 
     static boolean available() {
