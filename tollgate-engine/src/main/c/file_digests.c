@@ -202,6 +202,12 @@ static inline __attribute__((always_inline)) void mark_bits(uint64_t *marks, uin
     }
 }
 
+/* Bit i set for each byte i of the 16 in m that is '.' or ':' (SSE2, which every x86-64 has). */
+static inline __attribute__((always_inline)) uint64_t punctuation(__m128i m) {
+    __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(m, _mm_set1_epi8('.')), _mm_cmpeq_epi8(m, _mm_set1_epi8(':')));
+    return (uint16_t) _mm_movemask_epi8(hit);
+}
+
 /*
  * Counts the four bytes of word w (little-endian: the block's bytes in order) in four tables in turn, so that a run of
  * equal bytes (zero padding fills PE files) does not make each increment wait for the one before.
@@ -237,8 +243,7 @@ static inline __attribute__((always_inline)) SHA_TARGET void blocks(tg_digests *
             w[i] = _mm_shuffle_epi8(m, BSWAP_WORDS);
             v[i] = _mm_shuffle_epi8(m, REVERSE_BYTES);
             if (marking) {
-                __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(m, _mm_set1_epi8('.')), _mm_cmpeq_epi8(m, _mm_set1_epi8(':')));
-                found |= (uint64_t) (uint16_t) _mm_movemask_epi8(hit) << (16 * i);
+                found |= punctuation(m) << (16 * i);
             }
         }
         if (marking) {
@@ -299,9 +304,7 @@ static inline __attribute__((always_inline)) void md5_only(tg_digests *ctx, cons
         if (marking) {
             uint64_t found = 0;
             for (int i = 0; i < 4; i++) {
-                __m128i m = _mm_loadu_si128((const __m128i *) (p + 16 * i));
-                __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(m, _mm_set1_epi8('.')), _mm_cmpeq_epi8(m, _mm_set1_epi8(':')));
-                found |= (uint64_t) (uint16_t) _mm_movemask_epi8(hit) << (16 * i);
+                found |= punctuation(_mm_loadu_si128((const __m128i *) (p + 16 * i))) << (16 * i);
             }
             mark_bits(marks, bit, found);
             bit += 64;
@@ -327,6 +330,32 @@ static void md5_blocks_counted(tg_digests *ctx, const uint8_t *p, size_t n, uint
 static void md5_blocks_counted_marked(
         tg_digests *ctx, const uint8_t *p, size_t n, uint32_t (*counts)[256], uint64_t *marks, uint64_t bit) {
     md5_only(ctx, p, n, 1, counts, 1, marks, bit);
+}
+
+/*
+ * Hashes n whole blocks the way the stream computes (all three digests, or MD5 alone), counting the bytes into counts
+ * when it is not NULL and marking the punctuation from bit on when marks is not NULL too. The variants are separate
+ * functions so that each is compiled without the tests of the others in its loop.
+ */
+static void hash_blocks(tg_digests *d, const uint8_t *p, size_t n, uint32_t (*counts)[256], uint64_t *marks,
+        uint64_t bit) {
+    if (counts == NULL) {
+        if (d->sha) {
+            all_blocks(d, p, n);
+        } else {
+            md5_blocks(d, p, n);
+        }
+    } else if (marks == NULL) {
+        if (d->sha) {
+            all_blocks_counted(d, p, n, counts);
+        } else {
+            md5_blocks_counted(d, p, n, counts);
+        }
+    } else if (d->sha) {
+        all_blocks_counted_marked(d, p, n, counts, marks, bit);
+    } else {
+        md5_blocks_counted_marked(d, p, n, counts, marks, bit);
+    }
 }
 
 /* SHA-1 and SHA-256 over n whole blocks (the final blocks). */
@@ -402,34 +431,14 @@ TG_EXPORT void tg_digests_update(
         d->buffered += (uint32_t) take;
         buffered = take;
         if (d->buffered == 64) {
-            if (d->sha) {
-                all_blocks(d, d->block, 1);
-            } else {
-                md5_blocks(d, d->block, 1);
-            }
+            hash_blocks(d, d->block, 1, NULL, NULL, 0);
             d->buffered = 0;
         }
     }
     const uint8_t *q = p + buffered;
     size_t rest = n - buffered;
     size_t whole = d->buffered == 0 ? rest / 64 : 0;
-    if (marks != NULL) {
-        if (d->sha) {
-            all_blocks_counted_marked(d, q, whole, counts, marks, mark_bit + buffered);
-        } else {
-            md5_blocks_counted_marked(d, q, whole, counts, marks, mark_bit + buffered);
-        }
-    } else if (histogram != NULL) {
-        if (d->sha) {
-            all_blocks_counted(d, q, whole, counts);
-        } else {
-            md5_blocks_counted(d, q, whole, counts);
-        }
-    } else if (d->sha) {
-        all_blocks(d, q, whole);
-    } else {
-        md5_blocks(d, q, whole);
-    }
+    hash_blocks(d, q, whole, histogram != NULL ? counts : NULL, marks, mark_bit + buffered);
     size_t tail_start = buffered + whole * 64;
     memcpy(d->block + d->buffered, p + tail_start, n - tail_start);
     d->buffered += (uint32_t) (n - tail_start);
@@ -458,8 +467,9 @@ static void put_be32(uint8_t *out, uint32_t v) {
 
 /*
  * Writes SHA-256 (32 bytes), SHA-1 (20) and MD5 (16) of everything fed since init to out, 68 bytes (the first 52
- * zero for a stream of MD5 alone), and starts a new stream of the same kind. Padding: a 1 bit, zeros, and the length in bits in the last 8 bytes of a block, big-endian for SHA
- * (FIPS 180-4 5.1.1), little-endian for MD5 (RFC 1321 3.1, 3.2); so the final blocks are hashed apart.
+ * zero for a stream of MD5 alone), and starts a new stream of the same kind. Padding: a 1 bit, zeros, and the length
+ * in bits in the last 8 bytes of a block, big-endian for SHA (FIPS 180-4 5.1.1), little-endian for MD5 (RFC 1321 3.1,
+ * 3.2); so the final blocks are hashed apart.
  */
 TG_EXPORT void tg_digests_final(tg_digests *d, uint8_t *out) {
     uint8_t tail[128];

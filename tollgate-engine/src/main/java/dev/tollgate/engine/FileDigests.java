@@ -50,11 +50,13 @@ sealed interface FileDigests extends AutoCloseable permits FusedDigests, FileDig
      * @throws IllegalStateException when {@code fused} or {@code openssl} is named and cannot be used, saying why
      */
     static FileDigests create() {
+        return fusedChosen() ? new FusedDigests() : new Separate(DigestStream.useLibcrypto());
+    }
+
+    /** Whether {@value DigestStream#PROPERTY} asks for the one-pass kernel: {@code fused}, or {@code auto} when usable. */
+    private static boolean fusedChosen() {
         String choice = System.getProperty(DigestStream.PROPERTY, "auto");
-        if (choice.equals("fused") || (choice.equals("auto") && FusedDigests.available())) {
-            return new FusedDigests();
-        }
-        return new Separate(DigestStream.useLibcrypto());
+        return choice.equals("fused") || (choice.equals("auto") && FusedDigests.available());
     }
 
     /** Three separate streams, by libcrypto or by the JDK, as asked (tests compare the implementations). */
@@ -64,14 +66,14 @@ sealed interface FileDigests extends AutoCloseable permits FusedDigests, FileDig
 
     /** Which implementation {@link #create} gives, in words for {@code --version}. */
     static String describe() {
-        String choice = System.getProperty(DigestStream.PROPERTY, "auto");
-        if (choice.equals("fused") || (choice.equals("auto") && FusedDigests.available())) {
+        if (fusedChosen()) {
             return FusedDigests.available()
                     ? "one pass by " + FusedDigests.library()
                     : "none: the one-pass kernel was asked for and cannot be used (" + FusedDigests.unavailableReason()
                             + ")";
         }
-        String why = choice.equals("auto") ? "; no one-pass kernel: " + FusedDigests.unavailableReason() : "";
+        boolean auto = System.getProperty(DigestStream.PROPERTY, "auto").equals("auto");
+        String why = auto ? "; no one-pass kernel: " + FusedDigests.unavailableReason() : "";
         return "three passes by " + DigestStream.describe() + why;
     }
 
