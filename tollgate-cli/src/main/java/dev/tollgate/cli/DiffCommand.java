@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tollgate diff OLD NEW}: vets NEW with OLD as its previous approved release (DESIGN.md, "CLI"); the report is
+ * {@code tollgate diff OLD NEW}: vets NEW with OLD as its previous approved release (docs/DESIGN.md, "CLI"); the report is
  * NEW's scan report plus the {@code diff.*} findings and a {@code diff} section.
  */
 @Command(

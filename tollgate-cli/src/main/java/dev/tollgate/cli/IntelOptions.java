@@ -1,6 +1,6 @@
 package dev.tollgate.cli;
 
-import dev.tollgate.engine.FileAnalyzer;
+import dev.tollgate.analysis.FileAnalyzer;
 import dev.tollgate.intel.FeedLimits;
 import dev.tollgate.intel.FeedProblem;
 import dev.tollgate.intel.FeedSummary;

@@ -10,7 +10,7 @@ import picocli.CommandLine;
 /** The launcher's entry point. */
 public final class Main {
 
-    /** Exit codes (DESIGN.md, "CLI"). */
+    /** Exit codes (docs/DESIGN.md, "CLI"). */
     public static final int EXIT_ALLOW = 0;
 
     public static final int EXIT_INTERNAL_ERROR = 1;

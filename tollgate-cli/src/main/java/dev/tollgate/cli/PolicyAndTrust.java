@@ -1,10 +1,10 @@
 package dev.tollgate.cli;
 
-import dev.tollgate.engine.Policy;
-import dev.tollgate.engine.PolicyException;
 import dev.tollgate.engine.ScanOptions;
-import dev.tollgate.engine.TrustAnchors;
 import dev.tollgate.formats.archive.Limits;
+import dev.tollgate.policy.Policy;
+import dev.tollgate.policy.PolicyException;
+import dev.tollgate.signatures.TrustAnchors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

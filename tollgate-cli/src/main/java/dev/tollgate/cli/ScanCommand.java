@@ -9,7 +9,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code tollgate scan PATH...}: vets files and directories and prints the report (DESIGN.md, "CLI"). */
+/** {@code tollgate scan PATH...}: vets files and directories and prints the report (docs/DESIGN.md, "CLI"). */
 @Command(
         name = "scan",
         mixinStandardHelpOptions = true,

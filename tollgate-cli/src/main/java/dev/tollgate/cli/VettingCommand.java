@@ -1,12 +1,12 @@
 package dev.tollgate.cli;
 
-import dev.tollgate.engine.FileAnalyzer;
-import dev.tollgate.engine.ReportWriter;
+import dev.tollgate.analysis.FileAnalyzer;
 import dev.tollgate.engine.ScanCache;
 import dev.tollgate.engine.ScanEngine;
 import dev.tollgate.engine.ScanOptions;
 import dev.tollgate.engine.ScanProgress;
 import dev.tollgate.model.Report;
+import dev.tollgate.report.ReportWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;

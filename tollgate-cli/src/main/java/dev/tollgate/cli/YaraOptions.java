@@ -1,6 +1,6 @@
 package dev.tollgate.cli;
 
-import dev.tollgate.engine.FileAnalyzer;
+import dev.tollgate.analysis.FileAnalyzer;
 import dev.tollgate.yara.YaraAnalyzer;
 import dev.tollgate.yara.YaraCompileException;
 import dev.tollgate.yara.YaraException;

@@ -1,6 +1,7 @@
 package dev.tollgate.engine;
 
 import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.IoMessages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -113,7 +114,8 @@ final class DirectoryScanCache implements ScanCache {
     Path entryFile(Key key) {
         String id = String.join(
                 "\n", ScanCacheEntry.FORMAT, key.context(), key.name(), key.sha256(), Long.toString(key.size()));
-        return directory.resolve(Certificates.sha256Hex(id.getBytes(StandardCharsets.UTF_8)) + ".json");
+        return directory.resolve(
+                DigestStream.hex(DigestStream.Algorithm.SHA_256, id.getBytes(StandardCharsets.UTF_8)) + ".json");
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.tollgate.model.PeSummary;
 import dev.tollgate.model.SectionInfo;
 import dev.tollgate.model.SignatureInfo;
 import dev.tollgate.model.SignatureStatus;
+import dev.tollgate.report.JsonOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,9 @@
 package dev.tollgate.engine;
 
 import com.google.common.base.Suppliers;
+import dev.tollgate.analysis.AnalysisException;
+import dev.tollgate.analysis.FileAnalyzer;
+import dev.tollgate.diff.ReleaseDiff;
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.archive.ContainerType;
 import dev.tollgate.formats.archive.Entry;
@@ -14,12 +17,21 @@ import dev.tollgate.formats.pe.PeFile;
 import dev.tollgate.model.DiffSection;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
+import dev.tollgate.model.IoMessages;
 import dev.tollgate.model.NetworkIndicators;
 import dev.tollgate.model.NpmPackageRecord;
 import dev.tollgate.model.PeSummary;
+import dev.tollgate.model.PreviousRelease;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureInfo;
+import dev.tollgate.model.Vetting;
+import dev.tollgate.policy.Policy;
+import dev.tollgate.report.ReportWriter;
+import dev.tollgate.signatures.JarVerifier;
+import dev.tollgate.signatures.MsiInspector;
+import dev.tollgate.signatures.PeInspection;
+import dev.tollgate.signatures.PeInspector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -82,7 +94,7 @@ import java.util.function.Supplier;
 public final class ScanEngine {
 
     /** The tool name in reports. */
-    public static final String TOOL_NAME = "tollgate";
+    public static final String TOOL_NAME = ReportWriter.TOOL_NAME;
 
     private static final String VERSION = loadProperty("version");
 
@@ -109,7 +121,7 @@ public final class ScanEngine {
     private ScanEngine(ScanOptions options) {
         this.options = options;
         // One heap allowance for unpacked entries across every file vetted at once; larger entries go to disk.
-        this.spoolMemory = SpoolMemory.of(SpoolMemory.DEFAULT_CAPACITY);
+        this.spoolMemory = options.spoolMemory().orElseGet(() -> SpoolMemory.of(SpoolMemory.DEFAULT_CAPACITY));
         this.cacheContext = Suppliers.memoize(() -> cacheContext(options));
         this.peInspector = new PeInspector(options.trust());
         this.msiInspector = new MsiInspector(options.trust());
@@ -153,21 +165,21 @@ public final class ScanEngine {
     }
 
     /**
-     * Vets every file under {@code inputs} and decides the verdict.
+     * Vets every file under {@code inputs} and decides the verdict with the options' policy: {@link #vetRelease(List)}
+     * then {@link Policy#decide(Vetting)}.
      *
      * @throws java.nio.file.NoSuchFileException when an input does not exist (checked before anything is scanned)
      * @throws IOException when an input's attributes cannot be read at all
      */
     public Report scan(List<Path> inputs) throws IOException {
-        Vetted release = vetRelease(inputs, false);
-        Policy.Decision decision = options.policy().decide(release.files(), release.findings());
-        return new Report(VERSION, decision.verdict(), release.files(), decision.findings(), decision.reasons());
+        return options.policy().decide(vetRelease(ReleaseInput.of(inputs)));
     }
 
     /**
-     * Vets {@code next} as the successor of {@code previous}: the report is {@code next}'s scan report plus the
-     * {@code diff.*} findings of {@link ReleaseDiff} and a {@link DiffSection}. The previous release's own findings are
-     * not reported: it was approved before, and its records may come from the {@link ScanCache}.
+     * Vets {@code next} as the successor of {@code previous} and decides the verdict with the options' policy: the
+     * report is {@code next}'s scan report plus the {@code diff.*} findings of {@link ReleaseDiff} and a
+     * {@link DiffSection}. The previous release's own findings are not reported: it was approved before, and its
+     * records may come from the {@link ScanCache}.
      *
      * @throws java.nio.file.NoSuchFileException when an input does not exist (checked before anything is scanned)
      */
@@ -178,21 +190,43 @@ public final class ScanEngine {
         for (Path p : next) {
             Files.readAttributes(p, BasicFileAttributes.class);
         }
-        Vetted old = vetRelease(previous, true);
-        Vetted now = vetRelease(next, false);
-        List<String> oldRoots = previous.stream().map(ScanEngine::reportPath).toList();
-        List<String> newRoots = next.stream().map(ScanEngine::reportPath).toList();
-        ReleaseDiff diff = ReleaseDiff.compare(old.files(), oldRoots, now.files(), newRoots);
+        return options.policy().decide(vetRelease(ReleaseInput.of(next), previousRelease(ReleaseInput.of(previous))));
+    }
+
+    /**
+     * Vets every file under {@code inputs}: what was found, with the findings' own severities and no verdict yet. A
+     * policy decides it ({@link Policy#decide(Vetting)}), now or later, as often as needed.
+     *
+     * @throws java.nio.file.NoSuchFileException when an input does not exist (checked before anything is scanned)
+     * @throws IOException when an input's attributes cannot be read at all
+     */
+    public Vetting vetRelease(List<ReleaseInput> inputs) throws IOException {
+        Vetted release = vetInputs(inputs, false);
+        return new Vetting(VERSION, release.files(), release.findings(), Optional.empty());
+    }
+
+    /**
+     * Vets {@code next} as the successor of {@code previous}, whose records come from wherever the caller keeps them
+     * (a directory just vetted, the scan cache, a database): {@code next}'s vetting plus the {@code diff.*} findings
+     * of {@link ReleaseDiff} and a {@link DiffSection}, before any policy.
+     */
+    public Vetting vetRelease(List<ReleaseInput> next, PreviousRelease previous) throws IOException {
+        Vetted now = vetInputs(next, false);
+        List<String> newRoots = next.stream().map(ReleaseInput::name).toList();
+        ReleaseDiff diff = ReleaseDiff.compare(previous.files(), previous.roots(), now.files(), newRoots);
         List<Finding> findings = new ArrayList<>(now.findings());
         findings.addAll(diff.findings());
-        Policy.Decision decision = options.policy().decide(now.files(), findings);
-        return new Report(
-                VERSION,
-                decision.verdict(),
-                now.files(),
-                decision.findings(),
-                decision.reasons(),
-                Optional.of(new DiffSection(oldRoots, diff.changes())));
+        return new Vetting(
+                VERSION, now.files(), findings, Optional.of(new DiffSection(previous.roots(), diff.changes())));
+    }
+
+    /**
+     * The records of a release vetted before, to diff a new one against: taken from the {@link ScanCache} where it
+     * holds them (one SHA-256 pass per file), else vetted. Its findings are not kept: it was approved before.
+     */
+    public PreviousRelease previousRelease(List<ReleaseInput> inputs) throws IOException {
+        Vetted old = vetInputs(inputs, true);
+        return new PreviousRelease(inputs.stream().map(ReleaseInput::name).toList(), old.files());
     }
 
     /** The files of one release and the findings about them, before the policy. */
@@ -202,15 +236,15 @@ public final class ScanEngine {
      * Vets the files under {@code inputs}. With {@code reuse}, a top-level file found in the cache is not vetted again:
      * it contributes its cached records and no findings, so only a previous release may be vetted this way.
      */
-    private Vetted vetRelease(List<Path> inputs, boolean reuse) throws IOException {
+    private Vetted vetInputs(List<ReleaseInput> inputs, boolean reuse) throws IOException {
         List<Target> targets = new ArrayList<>();
         List<Finding> walkFindings = new ArrayList<>();
-        Map<Path, BasicFileAttributes> roots = new LinkedHashMap<>();
-        for (Path input : inputs) {
-            roots.put(input, Files.readAttributes(input, BasicFileAttributes.class)); // follows a named link
+        Map<ReleaseInput, BasicFileAttributes> roots = new LinkedHashMap<>();
+        for (ReleaseInput input : inputs) {
+            roots.put(input, Files.readAttributes(input.path(), BasicFileAttributes.class)); // follows a named link
         }
         Set<Path> seen = new HashSet<>();
-        for (Map.Entry<Path, BasicFileAttributes> root : roots.entrySet()) {
+        for (Map.Entry<ReleaseInput, BasicFileAttributes> root : roots.entrySet()) {
             collect(root.getKey(), root.getValue(), targets, walkFindings, seen);
         }
         List<VetResult> results = vetAll(targets, reuse);
@@ -378,39 +412,53 @@ public final class ScanEngine {
     private record Target(String reportPath, Path path, long size, boolean followLinks) {}
 
     private void collect(
-            Path root, BasicFileAttributes attributes, List<Target> targets, List<Finding> findings, Set<Path> seen)
+            ReleaseInput input,
+            BasicFileAttributes attributes,
+            List<Target> targets,
+            List<Finding> findings,
+            Set<Path> seen)
             throws IOException {
+        Path root = input.path();
         if (attributes.isRegularFile()) {
             if (seen.add(root.toAbsolutePath().normalize())) {
-                targets.add(new Target(reportPath(root), root, attributes.size(), true));
+                targets.add(new Target(input.name(), root, attributes.size(), true));
             }
             return;
         }
         if (!attributes.isDirectory()) {
-            findings.add(skipped(reportPath(root), "not a regular file or directory"));
+            findings.add(skipped(input.name(), "not a regular file or directory"));
             return;
         }
         Files.walkFileTree(
                 root,
                 EnumSet.noneOf(java.nio.file.FileVisitOption.class),
                 Integer.MAX_VALUE,
-                new Walker(targets, findings, seen));
+                new Walker(input, targets, findings, seen));
     }
 
     private final class Walker extends SimpleFileVisitor<Path> {
+        private final ReleaseInput root;
         private final List<Target> targets;
         private final List<Finding> findings;
         private final Set<Path> seen;
 
-        Walker(List<Target> targets, List<Finding> findings, Set<Path> seen) {
+        Walker(ReleaseInput root, List<Target> targets, List<Finding> findings, Set<Path> seen) {
+            this.root = root;
             this.targets = targets;
             this.findings = findings;
             this.seen = seen;
         }
 
+        /** A file under the root as reported: its own path when the root goes by its path, else under the root's name. */
+        private String pathOf(Path file) {
+            return root.namedByPath()
+                    ? reportPath(file)
+                    : root.name() + "/" + reportPath(root.path().relativize(file));
+        }
+
         @Override
         public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            String path = reportPath(file);
+            String path = pathOf(file);
             if (attrs.isSymbolicLink()) {
                 findings.add(skipped(path, "symbolic link (not followed)", linkTarget(file)));
             } else if (attrs.isRegularFile()) {
@@ -425,7 +473,7 @@ public final class ScanEngine {
 
         @Override
         public FileVisitResult visitFileFailed(Path file, IOException e) {
-            findings.add(unreadable(reportPath(file), e));
+            findings.add(unreadable(pathOf(file), e));
             return FileVisitResult.CONTINUE;
         }
     }
@@ -442,17 +490,14 @@ public final class ScanEngine {
         if (total == 0) {
             return List.of();
         }
-        int threads = Math.min(options.threads(), total);
-        AtomicInteger threadNumber = new AtomicInteger();
         List<VetResult> results = new ArrayList<>(total);
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "tollgate-scan-" + threadNumber.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        })) {
+        // The caller's pool when it gave one (shared by every engine it runs; not ours to shut down), else our own.
+        ExecutorService own = options.executor().isPresent() ? null : newPool(Math.min(options.threads(), total));
+        ExecutorService pool = options.executor().orElse(own);
+        List<Future<VetResult>> futures = new ArrayList<>(Collections.nCopies(total, null));
+        try {
             // Largest files first, so that the last files to finish are small ones and no core waits long for the
             // others at the end (the report keeps the path order: futures are collected by index).
-            List<Future<VetResult>> futures = new ArrayList<>(Collections.nCopies(total, null));
             Integer[] bySize = new Integer[total];
             Arrays.setAll(bySize, i -> i);
             Arrays.sort(
@@ -475,9 +520,11 @@ public final class ScanEngine {
                 results.add(future.get());
             }
         } catch (InterruptedException e) {
+            cancel(futures);
             Thread.currentThread().interrupt();
             throw new IOException("scan interrupted", e);
         } catch (ExecutionException e) {
+            cancel(futures);
             Throwable cause = e.getCause();
             if (cause instanceof Error error) {
                 throw error;
@@ -486,8 +533,29 @@ public final class ScanEngine {
                 throw io.getCause();
             }
             throw new IllegalStateException("vetting failed: " + cause, cause);
+        } finally {
+            if (own != null) {
+                own.close(); // waits for the tasks still running
+            }
         }
         return results;
+    }
+
+    private static ExecutorService newPool(int threads) {
+        AtomicInteger threadNumber = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "tollgate-scan-" + threadNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static void cancel(List<Future<VetResult>> futures) {
+        for (Future<VetResult> f : futures) {
+            if (f != null) {
+                f.cancel(true);
+            }
+        }
     }
 
     /** The target's records from the cache when it holds them; else {@link #vetAndStore}. */
@@ -599,17 +667,14 @@ public final class ScanEngine {
      * (which files inside a container are reached) and the trust anchors (signature statuses).
      */
     private static String cacheContext(ScanOptions options) {
-        List<String> roots = options.trust().roots().stream()
-                .map(Certificates::thumbprint)
-                .sorted()
-                .toList();
+        List<String> roots = options.trust().thumbprints();
         String context = String.join(
                 "\n",
                 "tollgate " + VERSION,
                 "build " + BUILD,
                 "limits " + options.limits(),
                 "trust " + String.join(",", roots));
-        return Certificates.sha256Hex(context.getBytes(StandardCharsets.UTF_8));
+        return DigestStream.hex(DigestStream.Algorithm.SHA_256, context.getBytes(StandardCharsets.UTF_8));
     }
 
     private VetResult vetFile(Target target) {
@@ -636,7 +701,7 @@ public final class ScanEngine {
         }
     }
 
-    private static String reportPath(Path path) {
+    static String reportPath(Path path) {
         String s = path.normalize().toString();
         return path.getFileSystem().getSeparator().equals("/")
                 ? s

@@ -9,6 +9,7 @@ import dev.tollgate.model.NpmPackageRecord;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.SignatureStatus;
 import dev.tollgate.model.Verdict;
+import dev.tollgate.signatures.TrustAnchors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.NpmPackageRecord;
 import dev.tollgate.model.Report;
+import dev.tollgate.report.ReportWriter;
+import dev.tollgate.signatures.TrustAnchors;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -341,7 +343,7 @@ class ScanCacheTest {
                 .filteredOn(c -> c.previous().isPresent())
                 .singleElement()
                 .satisfies(c -> assertThat(c.previous().orElseThrow().hashes().sha256())
-                        .isEqualTo(Certificates.sha256Hex(bytes)));
+                        .isEqualTo(DigestStream.hex(DigestStream.Algorithm.SHA_256, bytes)));
     }
 
     @Test

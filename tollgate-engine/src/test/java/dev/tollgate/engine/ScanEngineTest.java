@@ -3,12 +3,16 @@ package dev.tollgate.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tollgate.analysis.AnalysisException;
+import dev.tollgate.analysis.FileAnalyzer;
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.Severity;
 import dev.tollgate.model.Verdict;
+import dev.tollgate.policy.Policy;
+import dev.tollgate.policy.PolicyException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

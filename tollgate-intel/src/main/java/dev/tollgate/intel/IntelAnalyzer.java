@@ -1,6 +1,6 @@
 package dev.tollgate.intel;
 
-import dev.tollgate.engine.FileAnalyzer;
+import dev.tollgate.analysis.FileAnalyzer;
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
@@ -19,7 +19,7 @@ import java.util.Set;
  * SHA-256 and SHA-1 thumbprints; and the domains, URLs (and their hosts) and IP addresses the engine extracted from its content.
  * Each (indicator, feed entry) pair yields at most one finding per file, with the indicator's value, what matched, and
  * the indicator's name, feed, author and id in the evidence. Findings are {@code intel.hash}, {@code intel.domain},
- * {@code intel.url}, {@code intel.ip} (DESIGN.md, "Finding codes") and {@code intel.certificate}, all critical by default.
+ * {@code intel.url}, {@code intel.ip} (docs/DESIGN.md, "Finding codes") and {@code intel.certificate}, all critical by default.
  */
 public final class IntelAnalyzer implements FileAnalyzer {
 

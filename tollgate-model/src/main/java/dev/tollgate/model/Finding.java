@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * One thing worth a reviewer's attention about one file. Findings are data: the policy, not the analyzer, turns them
  * into a verdict.
  *
- * @param code stable dotted code such as {@code signature.appended-data} (DESIGN.md, "Finding codes")
+ * @param code stable dotted code such as {@code signature.appended-data} (docs/DESIGN.md, "Finding codes")
  * @param severity the severity the analyzer proposes; a policy may override it per code
  * @param path the file's report path ({@code outer!inner} inside containers)
  * @param message one line for a person

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The result of vetting a release: the contract of {@code --format json} (DESIGN.md, "JSON report").
+ * The result of vetting a release: the contract of {@code --format json} (docs/DESIGN.md, "JSON report").
  *
  * @param toolVersion Tollgate's version
  * @param verdict the policy's decision

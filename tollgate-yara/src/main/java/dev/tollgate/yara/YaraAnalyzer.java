@@ -1,7 +1,7 @@
 package dev.tollgate.yara;
 
-import dev.tollgate.engine.AnalysisException;
-import dev.tollgate.engine.FileAnalyzer;
+import dev.tollgate.analysis.AnalysisException;
+import dev.tollgate.analysis.FileAnalyzer;
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
@@ -16,7 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Runs YARA rules on every vetted file and reports each matching rule as a {@code yara.match} finding (DESIGN.md,
+ * Runs YARA rules on every vetted file and reports each matching rule as a {@code yara.match} finding (docs/DESIGN.md,
  * "Finding codes"). Evidence: {@code rule}, {@code namespace}, {@code tags}, {@code meta}, and {@code strings} as
  * {@code [{identifier, offset, length}]} (bounded, with {@code stringsTruncated} when some were left out).
  *

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
-import dev.tollgate.engine.AnalysisException;
+import dev.tollgate.analysis.AnalysisException;
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;

@@ -7,7 +7,7 @@ import static dev.tollgate.yara.TestData.withAt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.tollgate.engine.AnalysisException;
+import dev.tollgate.analysis.AnalysisException;
 import dev.tollgate.formats.ByteView;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
