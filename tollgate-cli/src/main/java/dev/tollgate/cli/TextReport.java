@@ -1,6 +1,7 @@
 package dev.tollgate.cli;
 
 import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.FileType;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.NpmPackageRecord;
 import dev.tollgate.model.Report;
@@ -90,7 +91,7 @@ final class TextReport {
             b.append("  ")
                     .append(Terminal.oneLine(file.path()))
                     .append("  ")
-                    .append(file.type())
+                    .append(file.type().label())
                     .append("  ")
                     .append(size(file.size()))
                     .append("  sha256 ")
@@ -109,7 +110,7 @@ final class TextReport {
                 s.signingTime().ifPresent(t -> b.append(", signed ").append(t));
                 b.append('\n');
             }
-            if (file.signatures().isEmpty() && file.type().equals("pe")) {
+            if (file.signatures().isEmpty() && file.type() == FileType.PE) {
                 b.append("      ").append(paint(DIM, "not signed")).append('\n');
             }
         }

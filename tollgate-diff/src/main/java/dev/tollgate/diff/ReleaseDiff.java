@@ -29,12 +29,9 @@ import java.util.TreeSet;
  * signature; a codec library newly opened files and mapped memory).
  *
  * <p>Files are matched by their path inside the release (the release root stripped, see {@link #keyOf}), then
- * unmatched files by content hash (moves and renames). Severities are documented in {@code tollgate-engine/README.md}.
+ * unmatched files by content hash (moves and renames). Severities are in the finding catalog ({@code tollgate-report}).
  */
 public final class ReleaseDiff {
-
-    /** Types whose new appearance matters more than a new data file. */
-    private static final Set<String> EXECUTABLE_TYPES = Set.of("pe", "elf", "macho", "script");
 
     /** A section whose entropy rises by this much, to at least {@link #PACKED_ENTROPY}, looks newly packed. */
     private static final double ENTROPY_JUMP = 1.0;
@@ -171,7 +168,7 @@ public final class ReleaseDiff {
     }
 
     private static boolean executable(FileRecord file) {
-        return EXECUTABLE_TYPES.contains(file.type());
+        return file.type().executable();
     }
 
     private static Finding fileAdded(FileRecord file) {
@@ -180,8 +177,9 @@ public final class ReleaseDiff {
                 "diff.file-added",
                 exe ? Severity.LOW : Severity.INFO,
                 file.path(),
-                (exe ? "new executable file (" + file.type() + ")" : "new file") + ", " + file.size() + " bytes",
-                Map.of("sha256", file.hashes().sha256(), "type", file.type(), "size", file.size()));
+                (exe ? "new executable file (" + file.type().label() + ")" : "new file") + ", " + file.size()
+                        + " bytes",
+                Map.of("sha256", file.hashes().sha256(), "type", file.type().label(), "size", file.size()));
     }
 
     private static Finding fileRemoved(FileRecord file) {
@@ -190,7 +188,7 @@ public final class ReleaseDiff {
                 Severity.INFO,
                 file.path(),
                 "file removed from the release",
-                Map.of("sha256", file.hashes().sha256(), "type", file.type()));
+                Map.of("sha256", file.hashes().sha256(), "type", file.type().label()));
     }
 
     private static void compareFiles(FileRecord old, FileRecord now, List<Finding> out) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.model.ChangeKind;
 import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.FileType;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.Hashes;
 import dev.tollgate.model.NetworkIndicators;
@@ -65,7 +66,7 @@ class ReleaseDiffTest {
     void ranksNewExecutablesAboveNewDataFiles() {
         List<FileRecord> old = report();
         FileRecord exe = file("r2/a.dll", 'a', 10);
-        FileRecord data = withType(file("r2/b.txt", 'b', 10), "text");
+        FileRecord data = withType(file("r2/b.txt", 'b', 10), FileType.TEXT);
         ReleaseDiff diff = ReleaseDiff.compare(old, List.of("r1"), report(exe, data), List.of("r2"));
 
         assertThat(diff.findings())
@@ -174,12 +175,12 @@ class ReleaseDiffTest {
     @Test
     void newHostAnywhereInTheReleaseIsANewNetworkIndicator() {
         FileRecord config1 = withIndicators(
-                withType(file("r1/config.json", 'a', 100), "text"),
+                withType(file("r1/config.json", 'a', 100), FileType.TEXT),
                 new NetworkIndicators(List.of("https://update.orbit.com/v1"), List.of("update.orbit.com"), List.of()));
         FileRecord other1 = withIndicators(
                 file("r1/b.dll", 'c', 100), new NetworkIndicators(List.of(), List.of("cdn.orbit.com"), List.of()));
         FileRecord config2 = withIndicators(
-                withType(file("r2/config.json", 'b', 100), "text"),
+                withType(file("r2/config.json", 'b', 100), FileType.TEXT),
                 new NetworkIndicators(
                         List.of("https://update.orbit.com/v1"),
                         List.of("cdn.orbit.com", "update.orbit.com", "evil.example.net"),
@@ -328,8 +329,7 @@ class ReleaseDiffTest {
     }
 
     private static FileRecord withNames(FileRecord f, List<String> names) {
-        return new FileRecord(
-                f.path(), f.size(), f.hashes(), f.type(), f.entropy(), f.signatures(), f.indicators(), f.pe(), names);
+        return f.withReferencedFiles(names);
     }
 
     private static Finding only(ReleaseDiff diff, String code) {
@@ -354,30 +354,29 @@ class ReleaseDiffTest {
                 path,
                 size,
                 new Hashes(String.valueOf(fill).repeat(64), "0".repeat(40), "0".repeat(32)),
-                "pe",
+                FileType.PE,
                 5.0,
                 List.of(),
                 NetworkIndicators.NONE,
-                Optional.empty());
+                Optional.empty(),
+                List.of(),
+                List.of());
     }
 
-    private static FileRecord withType(FileRecord f, String type) {
-        return new FileRecord(
-                f.path(), f.size(), f.hashes(), type, f.entropy(), f.signatures(), f.indicators(), f.pe());
+    private static FileRecord withType(FileRecord f, FileType type) {
+        return FileRecord.of(f.path(), f.size(), f.hashes(), type, f.entropy());
     }
 
     private static FileRecord withPe(FileRecord f, PeSummary pe) {
-        return new FileRecord(
-                f.path(), f.size(), f.hashes(), f.type(), f.entropy(), f.signatures(), f.indicators(), Optional.of(pe));
+        return f.withPe(pe);
     }
 
     private static FileRecord withSignature(FileRecord f, SignatureInfo s) {
-        return new FileRecord(
-                f.path(), f.size(), f.hashes(), f.type(), f.entropy(), List.of(s), f.indicators(), f.pe());
+        return f.withSignatures(List.of(s));
     }
 
     private static FileRecord withIndicators(FileRecord f, NetworkIndicators n) {
-        return new FileRecord(f.path(), f.size(), f.hashes(), f.type(), f.entropy(), f.signatures(), n, f.pe());
+        return f.withIndicators(n);
     }
 
     private static PeSummary pe(String version, List<String> imports) {
@@ -409,6 +408,8 @@ class ReleaseDiffTest {
                 Optional.empty(),
                 Optional.empty(),
                 0,
-                List.of());
+                List.of(),
+                "",
+                "");
     }
 }

@@ -1,6 +1,7 @@
 package dev.tollgate.engine;
 
 import dev.tollgate.formats.pe.ByteRange;
+import dev.tollgate.model.FileType;
 import dev.tollgate.model.Hashes;
 import dev.tollgate.model.NetworkIndicators;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.Objects;
 record FileProfile(
         long size,
         Hashes hashes,
-        String type,
+        FileType type,
         double entropy,
         NetworkIndicators indicators,
         boolean indicatorsTruncated,

@@ -2,6 +2,7 @@ package dev.tollgate.engine;
 
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.pe.ByteRange;
+import dev.tollgate.model.FileType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -166,7 +167,7 @@ final class FileProfiler {
          * The profile of the bytes taken in. Its loops are in methods of their own: inlined here, with the digests'
          * final blocks, they made this once-per-file method a 21 KB compilation that C2 did twice per scan.
          */
-        FileProfile result(String type) {
+        FileProfile result(FileType type) {
             return new FileProfile(
                     size,
                     digests.finish(),

@@ -1,6 +1,7 @@
 package dev.tollgate.engine;
 
 import dev.tollgate.formats.ByteView;
+import dev.tollgate.model.FileType;
 import java.lang.foreign.ValueLayout;
 
 /**
@@ -19,75 +20,75 @@ final class FileTypes {
 
     private FileTypes() {}
 
-    static String detect(ByteView view) {
+    static FileType detect(ByteView view) {
         long size = view.size();
         if (size == 0) {
-            return "empty";
+            return FileType.EMPTY;
         }
         if (startsWith(view, 'M', 'Z')) {
-            return isPe(view) ? "pe" : "msdos";
+            return isPe(view) ? FileType.PE : FileType.MSDOS;
         }
         if (startsWith(view, 0x7f, 'E', 'L', 'F')) {
-            return "elf";
+            return FileType.ELF;
         }
         long be32 = be32(view, 0);
         if (be32 == 0xFEEDFACEL || be32 == 0xFEEDFACFL || be32 == 0xCEFAEDFEL || be32 == 0xCFFAEDFEL) {
-            return "macho";
+            return FileType.MACHO;
         }
         if (be32 == 0xCAFEBABEL || be32 == 0xCAFEBABFL) {
             // The fat header's next word is the architecture count; a class file has its version there.
             long next = be32(view, 4);
-            return next > 0 && next <= MAX_FAT_ARCHS ? "macho" : "java-class";
+            return next > 0 && next <= MAX_FAT_ARCHS ? FileType.MACHO : FileType.JAVA_CLASS;
         }
         if (be32 == 0xBEBAFECAL || be32 == 0xBFBAFECAL) {
-            return "macho";
+            return FileType.MACHO;
         }
         if (startsWith(view, 'P', 'K', 3, 4) || startsWith(view, 'P', 'K', 5, 6) || startsWith(view, 'P', 'K', 7, 8)) {
-            return "zip";
+            return FileType.ZIP;
         }
         if (startsWith(view, 0x1f, 0x8b)) {
-            return "gzip";
+            return FileType.GZIP;
         }
         if (startsWith(view, 0xfd, '7', 'z', 'X', 'Z', 0)) {
-            return "xz";
+            return FileType.XZ;
         }
         if (startsWith(view, 'B', 'Z', 'h')) {
-            return "bzip2";
+            return FileType.BZIP2;
         }
         if (startsWith(view, 0x28, 0xb5, 0x2f, 0xfd)) {
-            return "zstd";
+            return FileType.ZSTD;
         }
         if (startsWith(view, '7', 'z', 0xbc, 0xaf, 0x27, 0x1c)) {
-            return "7z";
+            return FileType.SEVEN_ZIP;
         }
         if (startsWith(view, 'R', 'a', 'r', '!', 0x1a, 0x07)) {
-            return "rar";
+            return FileType.RAR;
         }
         if (startsWith(view, 'M', 'S', 'C', 'F')) {
-            return "cab";
+            return FileType.CAB;
         }
         if (startsWith(view, 0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) {
-            return "ole";
+            return FileType.OLE;
         }
         if (startsWith(view, '%', 'P', 'D', 'F', '-')) {
-            return "pdf";
+            return FileType.PDF;
         }
         if (startsWith(view, 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a)) {
-            return "png";
+            return FileType.PNG;
         }
         if (startsWith(view, 0xff, 0xd8, 0xff)) {
-            return "jpeg";
+            return FileType.JPEG;
         }
         if (startsWith(view, 'G', 'I', 'F', '8', '7', 'a') || startsWith(view, 'G', 'I', 'F', '8', '9', 'a')) {
-            return "gif";
+            return FileType.GIF;
         }
         if (startsWith(view, 0, 0, 1, 0) && size >= 6 && u16(view, 4) > 0) {
-            return "ico";
+            return FileType.ICO;
         }
         if (startsWith(view, '#', '!')) {
-            return "script";
+            return FileType.SCRIPT;
         }
-        return looksLikeText(view) ? "text" : "data";
+        return looksLikeText(view) ? FileType.TEXT : FileType.DATA;
     }
 
     /** MZ, then e_lfanew (offset 0x3C) points inside the file at the {@code PE\0\0} signature (PE/COFF spec 3.2). */

@@ -16,6 +16,7 @@ import dev.tollgate.formats.asar.NpmPackage;
 import dev.tollgate.formats.pe.PeFile;
 import dev.tollgate.model.DiffSection;
 import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.FileType;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.IoMessages;
 import dev.tollgate.model.NetworkIndicators;
@@ -282,7 +283,7 @@ public final class ScanEngine {
         List<Finding> findings = new ArrayList<>();
         Optional<PeSummary> pe = Optional.empty();
         List<SignatureInfo> signatures = new ArrayList<>();
-        if (profile.type().equals("pe")) {
+        if (profile.type() == FileType.PE) {
             try {
                 PeInspection inspection = peInspector.inspect(reportPath, content, profile.regionEntropy());
                 pe = inspection.summary();
@@ -335,7 +336,7 @@ public final class ScanEngine {
                 reportPath,
                 profile.size(),
                 profile.hashes(),
-                container.map(ContainerType::label).orElse(profile.type()),
+                container.map(ScanEngine::fileType).orElse(profile.type()),
                 profile.entropy(),
                 signatures,
                 indicators,
@@ -641,17 +642,8 @@ public final class ScanEngine {
      * a cache entry holds paths relative to its top-level file.
      */
     private static FileRecord moved(FileRecord r, String from, String to) {
-        return new FileRecord(
-                to + r.path().substring(from.length()),
-                r.size(),
-                r.hashes(),
-                r.type(),
-                r.entropy(),
-                r.signatures(),
-                r.indicators(),
-                r.pe(),
-                r.referencedFiles(),
-                r.npmPackages().stream()
+        return r.withPath(to + r.path().substring(from.length()))
+                .withNpmPackages(r.npmPackages().stream()
                         .filter(p -> p.path().startsWith(from))
                         .map(p -> new NpmPackageRecord(
                                 p.name(), p.version(), to + p.path().substring(from.length())))
@@ -744,24 +736,30 @@ public final class ScanEngine {
      * A file named like a Windows executable whose content is not one: empty, truncated before its headers, or
      * something else under an executable's name. A release should not ship it, and a loader may still try it.
      */
-    private static Optional<Finding> typeMismatch(String reportPath, String type) {
+    private static Optional<Finding> typeMismatch(String reportPath, FileType type) {
         int slash = Math.max(reportPath.lastIndexOf('/'), reportPath.lastIndexOf('!'));
         String name = reportPath.substring(slash + 1);
         int dot = name.lastIndexOf('.');
         String extension = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT);
         if (!EXECUTABLE_EXTENSIONS.contains(extension)
-                || type.equals("pe")
-                || type.equals("ole")
-                || type.equals("msi")) {
+                || type == FileType.PE
+                || type == FileType.OLE
+                || type == FileType.MSI) {
             return Optional.empty();
         }
-        String what = type.equals("empty") ? "empty" : "not a PE image (its content is " + type + ")";
+        String what = type == FileType.EMPTY ? "empty" : "not a PE image (its content is " + type.label() + ")";
         return Optional.of(new Finding(
                 "file.type-mismatch",
                 Severity.MEDIUM,
                 reportPath,
                 "named like a Windows executable (." + extension + ") but " + what,
-                Map.of("extension", extension, "type", type)));
+                Map.of("extension", extension, "type", type.label())));
+    }
+
+    /** The file type of a container, by the label both name it with. */
+    private static FileType fileType(ContainerType container) {
+        return FileType.fromLabel(container.label())
+                .orElseThrow(() -> new IllegalStateException("no file type for container " + container));
     }
 
     private static Finding analysisFailed(String path, String analyzer, String message) {

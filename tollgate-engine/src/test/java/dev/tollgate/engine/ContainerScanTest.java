@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.formats.archive.Limits;
 import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.FileType;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.NpmPackageRecord;
 import dev.tollgate.model.Report;
@@ -65,7 +66,7 @@ class ContainerScanTest {
                 .filter(f -> f.path().equals(dll))
                 .findFirst()
                 .orElseThrow();
-        assertThat(inner.type()).isEqualTo("pe");
+        assertThat(inner.type()).isEqualTo(FileType.PE);
         assertThat(inner.hashes().sha256()).isEqualTo(sha256(Files.readAllBytes(FIXTURES.resolve("hello.dll"))));
         assertThat(inner.signatures()).singleElement().satisfies(s -> assertThat(s.status())
                 .isEqualTo(SignatureStatus.VALID));
@@ -90,7 +91,7 @@ class ContainerScanTest {
 
         assertThat(report.verdict()).isEqualTo(Verdict.ALLOW);
         FileRecord msi = report.files().stream()
-                .filter(f -> f.type().equals("msi"))
+                .filter(f -> f.type() == FileType.MSI)
                 .findFirst()
                 .orElseThrow();
         assertThat(msi.signatures()).singleElement().satisfies(s -> assertThat(s.status())
@@ -172,7 +173,8 @@ class ContainerScanTest {
         assertThat(report.files())
                 .extracting(FileRecord::path, FileRecord::type)
                 .contains(org.assertj.core.groups.Tuple.tuple(
-                        FIXTURES.resolve("sample.deb").normalize() + "!data.tar.xz!usr/lib/orbit/hello.dll", "pe"));
+                        FIXTURES.resolve("sample.deb").normalize() + "!data.tar.xz!usr/lib/orbit/hello.dll",
+                        FileType.PE));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.pe.ByteRange;
 import dev.tollgate.formats.pe.PeFile;
 import dev.tollgate.formats.pe.PeSection;
+import dev.tollgate.model.FileType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class FileProfilerTest {
 
         assertThat(p.size()).isZero();
         assertThat(p.entropy()).isZero();
-        assertThat(p.type()).isEqualTo("empty");
+        assertThat(p.type()).isEqualTo(FileType.EMPTY);
         assertThat(p.hashes().sha256()).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         assertThat(p.hashes().md5()).isEqualTo("d41d8cd98f00b204e9800998ecf8427e");
     }

@@ -3,6 +3,7 @@ package dev.tollgate.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.formats.ByteView;
+import dev.tollgate.model.FileType;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +16,7 @@ class FileTypesTest {
         for (int i = 0; i < head.length; i++) {
             b[i] = (byte) head[i];
         }
-        return FileTypes.detect(ByteView.of(b));
+        return FileTypes.detect(ByteView.of(b)).label();
     }
 
     private static byte[] mz(long lfanew, int size) {
@@ -34,14 +35,15 @@ class FileTypesTest {
         byte[] pe = mz(0x80, 0x200);
         pe[0x80] = 'P';
         pe[0x81] = 'E';
-        assertThat(FileTypes.detect(ByteView.of(pe))).isEqualTo("pe");
+        assertThat(FileTypes.detect(ByteView.of(pe)).label()).isEqualTo("pe");
     }
 
     @Test
     void mzWithoutAValidPeHeaderIsMsdos() {
-        assertThat(FileTypes.detect(ByteView.of(mz(0x80, 0x200)))).isEqualTo("msdos");
-        assertThat(FileTypes.detect(ByteView.of(mz(0xFFFFFFF0L, 0x200)))).isEqualTo("msdos");
-        assertThat(FileTypes.detect(ByteView.of(new byte[] {'M', 'Z'}))).isEqualTo("msdos");
+        assertThat(FileTypes.detect(ByteView.of(mz(0x80, 0x200))).label()).isEqualTo("msdos");
+        assertThat(FileTypes.detect(ByteView.of(mz(0xFFFFFFF0L, 0x200))).label())
+                .isEqualTo("msdos");
+        assertThat(FileTypes.detect(ByteView.of(new byte[] {'M', 'Z'})).label()).isEqualTo("msdos");
     }
 
     @ParameterizedTest
@@ -81,6 +83,6 @@ class FileTypesTest {
     @Test
     void printableTextIsText() {
         assertThat(FileTypes.detect(ByteView.of("key: value\n\tother: ü\n".getBytes(StandardCharsets.UTF_8))))
-                .isEqualTo("text");
+                .isEqualTo(FileType.TEXT);
     }
 }

@@ -7,6 +7,7 @@ import dev.tollgate.analysis.AnalysisException;
 import dev.tollgate.analysis.FileAnalyzer;
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.FileType;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.Severity;
@@ -120,7 +121,7 @@ class ScanEngineTest {
         Report report = ScanEngine.create(ScanOptions.defaults()).scan(List.of(empty));
         assertThat(report.files()).singleElement().satisfies(f -> {
             assertThat(f.size()).isZero();
-            assertThat(f.type()).isEqualTo("empty");
+            assertThat(f.type()).isEqualTo(FileType.EMPTY);
         });
     }
 

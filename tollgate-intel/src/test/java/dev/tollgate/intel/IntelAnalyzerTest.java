@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.FileType;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.Hashes;
 import dev.tollgate.model.NetworkIndicators;
@@ -34,7 +35,8 @@ class IntelAnalyzerTest {
     }
 
     static FileRecord file(String path, Hashes hashes, List<SignatureInfo> signatures, NetworkIndicators indicators) {
-        return new FileRecord(path, 1234, hashes, "pe", 6.1, signatures, indicators, Optional.empty());
+        return new FileRecord(
+                path, 1234, hashes, FileType.PE, 6.1, signatures, indicators, Optional.empty(), List.of(), List.of());
     }
 
     static SignatureInfo signedBy(String serial, String thumbprint) {

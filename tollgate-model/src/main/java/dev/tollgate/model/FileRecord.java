@@ -24,7 +24,7 @@ public record FileRecord(
         String path,
         long size,
         Hashes hashes,
-        String type,
+        FileType type,
         double entropy,
         List<SignatureInfo> signatures,
         NetworkIndicators indicators,
@@ -49,30 +49,60 @@ public record FileRecord(
         npmPackages = List.copyOf(npmPackages);
     }
 
-    /** A record of a file that is not a container of npm packages. */
-    public FileRecord(
-            String path,
-            long size,
-            Hashes hashes,
-            String type,
-            double entropy,
-            List<SignatureInfo> signatures,
-            NetworkIndicators indicators,
-            Optional<PeSummary> pe,
-            List<String> referencedFiles) {
-        this(path, size, hashes, type, entropy, signatures, indicators, pe, referencedFiles, List.of());
+    /**
+     * A record with only the facts every file has: no signatures, no network indicators, no PE summary, no referenced
+     * files, no npm packages. Add the others with the {@code with} methods.
+     */
+    public static FileRecord of(String path, long size, Hashes hashes, FileType type, double entropy) {
+        return new FileRecord(
+                path,
+                size,
+                hashes,
+                type,
+                entropy,
+                List.of(),
+                NetworkIndicators.NONE,
+                Optional.empty(),
+                List.of(),
+                List.of());
     }
 
-    /** A record without referenced file names, for files whose strings were not read. */
-    public FileRecord(
-            String path,
-            long size,
-            Hashes hashes,
-            String type,
-            double entropy,
-            List<SignatureInfo> signatures,
-            NetworkIndicators indicators,
-            Optional<PeSummary> pe) {
-        this(path, size, hashes, type, entropy, signatures, indicators, pe, List.of());
+    public FileRecord withPath(String newPath) {
+        return new FileRecord(
+                newPath, size, hashes, type, entropy, signatures, indicators, pe, referencedFiles, npmPackages);
+    }
+
+    public FileRecord withSignatures(List<SignatureInfo> newSignatures) {
+        return new FileRecord(
+                path, size, hashes, type, entropy, newSignatures, indicators, pe, referencedFiles, npmPackages);
+    }
+
+    public FileRecord withIndicators(NetworkIndicators newIndicators) {
+        return new FileRecord(
+                path, size, hashes, type, entropy, signatures, newIndicators, pe, referencedFiles, npmPackages);
+    }
+
+    public FileRecord withPe(PeSummary summary) {
+        return new FileRecord(
+                path,
+                size,
+                hashes,
+                type,
+                entropy,
+                signatures,
+                indicators,
+                Optional.of(summary),
+                referencedFiles,
+                npmPackages);
+    }
+
+    public FileRecord withReferencedFiles(List<String> newReferencedFiles) {
+        return new FileRecord(
+                path, size, hashes, type, entropy, signatures, indicators, pe, newReferencedFiles, npmPackages);
+    }
+
+    public FileRecord withNpmPackages(List<NpmPackageRecord> newNpmPackages) {
+        return new FileRecord(
+                path, size, hashes, type, entropy, signatures, indicators, pe, referencedFiles, newNpmPackages);
     }
 }

@@ -39,31 +39,24 @@ public record SignatureInfo(
         String thumbprintSha1,
         String rootThumbprintSha256) {
 
-    /** A signature whose SHA-1 thumbprint and chain root are not known. */
-    public SignatureInfo(
-            String kind,
-            SignatureStatus status,
-            String signer,
-            String issuer,
-            String serial,
-            String thumbprintSha256,
-            String digestAlgorithm,
-            Optional<Instant> signingTime,
-            Optional<String> timestampAuthority,
-            int nested,
-            List<String> problems) {
-        this(
+    /**
+     * A signature that could not be read: status {@code malformed}, no signer, the one problem that says why.
+     *
+     * @param digestAlgorithm the digest algorithm it names, or empty when that is unknown too
+     */
+    public static SignatureInfo malformed(String kind, String digestAlgorithm, int nested, String problem) {
+        return new SignatureInfo(
                 kind,
-                status,
-                signer,
-                issuer,
-                serial,
-                thumbprintSha256,
+                SignatureStatus.MALFORMED,
+                "",
+                "",
+                "",
+                "",
                 digestAlgorithm,
-                signingTime,
-                timestampAuthority,
+                Optional.empty(),
+                Optional.empty(),
                 nested,
-                problems,
+                List.of(problem),
                 "",
                 "");
     }
@@ -84,5 +77,23 @@ public record SignatureInfo(
         problems = List.copyOf(problems);
         Objects.requireNonNull(thumbprintSha1, "thumbprintSha1");
         Objects.requireNonNull(rootThumbprintSha256, "rootThumbprintSha256");
+    }
+
+    /** This signature with another status and its problems, as an inspection downgrades what a later check refutes. */
+    public SignatureInfo withStatus(SignatureStatus newStatus, List<String> newProblems) {
+        return new SignatureInfo(
+                kind,
+                newStatus,
+                signer,
+                issuer,
+                serial,
+                thumbprintSha256,
+                digestAlgorithm,
+                signingTime,
+                timestampAuthority,
+                nested,
+                newProblems,
+                thumbprintSha1,
+                rootThumbprintSha256);
     }
 }

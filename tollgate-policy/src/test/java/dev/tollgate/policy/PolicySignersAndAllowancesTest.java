@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.FileType;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.Hashes;
 import dev.tollgate.model.NetworkIndicators;
@@ -51,7 +52,16 @@ class PolicySignersAndAllowancesTest {
         FileRecord byIssuer =
                 dll("rel/b.dll", signature("ef".repeat(32), "CN=Tollgate Test Code Signing CA,O=Tollgate Test"));
         FileRecord notPinned = new FileRecord(
-                "rel/readme.txt", 1, hashes(), "text", 1, List.of(), NetworkIndicators.NONE, Optional.empty());
+                "rel/readme.txt",
+                1,
+                hashes(),
+                FileType.TEXT,
+                1,
+                List.of(),
+                NetworkIndicators.NONE,
+                Optional.empty(),
+                List.of(),
+                List.of());
 
         assertThat(policy.decide(List.of(byThumbprint, byIssuer, notPinned), List.of())
                         .findings())
@@ -111,7 +121,9 @@ class PolicySignersAndAllowancesTest {
                 Optional.empty(),
                 Optional.empty(),
                 0,
-                List.of());
+                List.of(),
+                "",
+                "");
 
         assertThat(policy.decide(List.of(unsigned, dll("rel/b.dll", broken)), List.of())
                         .findings())
@@ -177,7 +189,16 @@ class PolicySignersAndAllowancesTest {
 
     private static FileRecord dll(String path, SignatureInfo... signatures) {
         return new FileRecord(
-                path, 100, hashes(), "pe", 5, List.of(signatures), NetworkIndicators.NONE, Optional.empty());
+                path,
+                100,
+                hashes(),
+                FileType.PE,
+                5,
+                List.of(signatures),
+                NetworkIndicators.NONE,
+                Optional.empty(),
+                List.of(),
+                List.of());
     }
 
     private static SignatureInfo signature(String thumbprint, String issuer) {

@@ -186,7 +186,7 @@ final class JsonReportWriter implements ReportWriter {
         g.writeStringField("path", file.path());
         g.writeStringField("sha256", file.hashes().sha256());
         g.writeNumberField("size", file.size());
-        g.writeStringField("type", file.type());
+        g.writeStringField("type", file.type().label());
         g.writeArrayFieldStart("signatures");
         for (SignatureInfo s : file.signatures()) {
             writeSignature(g, s);

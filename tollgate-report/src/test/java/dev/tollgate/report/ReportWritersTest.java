@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.FileType;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.Hashes;
 import dev.tollgate.model.NetworkIndicators;
@@ -46,7 +47,9 @@ class ReportWritersTest {
                 Optional.of(Instant.parse("2023-03-01T10:15:30Z")),
                 Optional.of("CN=Orbit Test TSA"),
                 0,
-                List.of());
+                List.of(),
+                "",
+                "");
         PeSummary pe = new PeSummary(
                 "amd64",
                 true,
@@ -63,23 +66,27 @@ class ReportWritersTest {
                 "OrbitPhone-1.1.0.zip!d3dcompiler_47.dll",
                 123456,
                 new Hashes("01".repeat(32), "02".repeat(20), "03".repeat(16)),
-                "pe",
+                FileType.PE,
                 6.54321,
                 List.of(signature),
                 new NetworkIndicators(
                         List.of("https://raw.githubusercontent.com/x/y"),
                         List.of("raw.githubusercontent.com"),
                         List.of("203.0.113.7")),
-                Optional.of(pe));
+                Optional.of(pe),
+                List.of(),
+                List.of());
         FileRecord readme = new FileRecord(
                 "README.txt",
                 12,
                 new Hashes("0a".repeat(32), "0b".repeat(20), "0c".repeat(16)),
-                "text",
+                FileType.TEXT,
                 3.0,
                 List.of(),
                 NetworkIndicators.NONE,
-                Optional.empty());
+                Optional.empty(),
+                List.of(),
+                List.of());
         List<Finding> findings = List.of(
                 new Finding(
                         "signature.appended-data",

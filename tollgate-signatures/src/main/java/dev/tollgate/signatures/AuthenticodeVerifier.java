@@ -178,18 +178,7 @@ final class AuthenticodeVerifier {
         }
 
         void malformed(int nested, String digestAlgorithm, String problem) {
-            signatures.add(new SignatureInfo(
-                    "authenticode",
-                    SignatureStatus.MALFORMED,
-                    "",
-                    "",
-                    "",
-                    "",
-                    digestAlgorithm,
-                    Optional.empty(),
-                    Optional.empty(),
-                    nested,
-                    List.of(oneLine(problem))));
+            signatures.add(SignatureInfo.malformed("authenticode", digestAlgorithm, nested, oneLine(problem)));
         }
 
         /** Verifies one ContentInfo and, through its unauthenticated attributes, the signatures nested in it. */

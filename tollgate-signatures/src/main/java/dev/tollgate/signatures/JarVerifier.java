@@ -333,18 +333,7 @@ public final class JarVerifier {
     }
 
     private static SignatureInfo malformed(String problem) {
-        return new SignatureInfo(
-                "jar",
-                SignatureStatus.MALFORMED,
-                "",
-                "",
-                "",
-                "",
-                "",
-                Optional.empty(),
-                Optional.empty(),
-                0,
-                List.of(problem));
+        return SignatureInfo.malformed("jar", "", 0, problem);
     }
 
     private static String digestName(String oid) {

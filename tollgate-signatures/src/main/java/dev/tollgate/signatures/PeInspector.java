@@ -190,18 +190,7 @@ public final class PeInspector {
                 }
                 List<String> problems = new ArrayList<>(s.problems());
                 problems.addFirst(problem);
-                return new SignatureInfo(
-                        s.kind(),
-                        SignatureStatus.MALFORMED,
-                        s.signer(),
-                        s.issuer(),
-                        s.serial(),
-                        s.thumbprintSha256(),
-                        s.digestAlgorithm(),
-                        s.signingTime(),
-                        s.timestampAuthority(),
-                        s.nested(),
-                        problems);
+                return s.withStatus(SignatureStatus.MALFORMED, problems);
             });
         }
 

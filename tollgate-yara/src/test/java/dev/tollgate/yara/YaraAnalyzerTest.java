@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.entry;
 import dev.tollgate.analysis.AnalysisException;
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.FileType;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.Hashes;
 import dev.tollgate.model.NetworkIndicators;
@@ -27,11 +28,13 @@ class YaraAnalyzerTest {
                 path,
                 size,
                 new Hashes("0".repeat(64), "0".repeat(40), "0".repeat(32)),
-                "data",
+                FileType.DATA,
                 0,
                 List.of(),
                 NetworkIndicators.NONE,
-                Optional.empty());
+                Optional.empty(),
+                List.of(),
+                List.of());
     }
 
     @Test
