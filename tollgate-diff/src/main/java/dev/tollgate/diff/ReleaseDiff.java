@@ -4,6 +4,7 @@ import dev.tollgate.model.ChangeKind;
 import dev.tollgate.model.FileChange;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
+import dev.tollgate.model.FindingCode;
 import dev.tollgate.model.NetworkIndicators;
 import dev.tollgate.model.PeSummary;
 import dev.tollgate.model.SectionInfo;
@@ -174,7 +175,7 @@ public final class ReleaseDiff {
     private static Finding fileAdded(FileRecord file) {
         boolean exe = executable(file);
         return new Finding(
-                "diff.file-added",
+                FindingCode.DIFF_FILE_ADDED,
                 exe ? Severity.LOW : Severity.INFO,
                 file.path(),
                 (exe ? "new executable file (" + file.type().label() + ")" : "new file") + ", " + file.size()
@@ -183,9 +184,8 @@ public final class ReleaseDiff {
     }
 
     private static Finding fileRemoved(FileRecord file) {
-        return new Finding(
-                "diff.file-removed",
-                Severity.INFO,
+        return Finding.of(
+                FindingCode.DIFF_FILE_REMOVED,
                 file.path(),
                 "file removed from the release",
                 Map.of("sha256", file.hashes().sha256(), "type", file.type().label()));
@@ -220,9 +220,8 @@ public final class ReleaseDiff {
         evidence.put("oldIssuer", was.issuer());
         evidence.put("oldThumbprintSha256", was.thumbprintSha256());
         if (after.isEmpty()) {
-            return Optional.of(new Finding(
-                    "diff.signer-changed",
-                    Severity.HIGH,
+            return Optional.of(Finding.of(
+                    FindingCode.DIFF_SIGNER_CHANGED,
                     now.path(),
                     "was signed by " + was.signer() + ", now unsigned",
                     evidence));
@@ -241,7 +240,7 @@ public final class ReleaseDiff {
         if (sameSubject && sameIssuer) {
             // Vendors renew signing certificates; same subject and issuer with a new key is usually that.
             return Optional.of(new Finding(
-                    "diff.signer-changed",
+                    FindingCode.DIFF_SIGNER_CHANGED,
                     Severity.MEDIUM,
                     now.path(),
                     "signing certificate replaced (same subject and issuer, new certificate): " + is.signer(),
@@ -251,7 +250,7 @@ public final class ReleaseDiff {
                 ? "lookalike signer: same subject " + is.signer() + " but issued by " + is.issuer() + " instead of "
                         + was.issuer()
                 : "signer changed from " + was.signer() + " to " + is.signer();
-        return Optional.of(new Finding("diff.signer-changed", Severity.HIGH, now.path(), message, evidence));
+        return Optional.of(Finding.of(FindingCode.DIFF_SIGNER_CHANGED, now.path(), message, evidence));
     }
 
     private static Optional<String> versionOf(PeSummary pe) {
@@ -274,9 +273,8 @@ public final class ReleaseDiff {
         evidence.put("newSha256", now.hashes().sha256());
         evidence.put("oldSize", old.size());
         evidence.put("newSize", now.size());
-        return Optional.of(new Finding(
-                "diff.modified-same-version",
-                Severity.HIGH,
+        return Optional.of(Finding.of(
+                FindingCode.DIFF_MODIFIED_SAME_VERSION,
                 now.path(),
                 "content changed (" + signedDelta(now.size() - old.size())
                         + " bytes) but the version resource still says " + was.orElseThrow(),
@@ -329,7 +327,7 @@ public final class ReleaseDiff {
         String message = risky.isEmpty()
                 ? added.size() + " new imports, none security-relevant"
                 : "new " + String.join(", ", risky.keySet()) + " capabilities: " + preview(risky);
-        return Optional.of(new Finding("diff.new-import", severity, now.path(), message, evidence));
+        return Optional.of(new Finding(FindingCode.DIFF_NEW_IMPORT, severity, now.path(), message, evidence));
     }
 
     private static String preview(Map<String, Set<String>> risky) {
@@ -351,22 +349,20 @@ public final class ReleaseDiff {
             SectionInfo old = before.get(s.name());
             if (old == null) {
                 out.add(new Finding(
-                        "diff.new-section",
+                        FindingCode.DIFF_NEW_SECTION,
                         s.executable() ? Severity.MEDIUM : Severity.LOW,
                         now.path(),
                         "new " + (s.executable() ? "executable " : "") + "section " + s.name(),
                         Map.of("section", s.name(), "executable", s.executable(), "entropy", round(s.entropy()))));
             } else if (s.executable() && !old.executable()) {
-                out.add(new Finding(
-                        "diff.new-executable-section",
-                        Severity.MEDIUM,
+                out.add(Finding.of(
+                        FindingCode.DIFF_NEW_EXECUTABLE_SECTION,
                         now.path(),
                         "section " + s.name() + " became executable",
                         Map.of("section", s.name())));
             } else if (s.entropy() >= PACKED_ENTROPY && s.entropy() - old.entropy() >= ENTROPY_JUMP) {
-                out.add(new Finding(
-                        "diff.section-entropy",
-                        Severity.MEDIUM,
+                out.add(Finding.of(
+                        FindingCode.DIFF_SECTION_ENTROPY,
                         now.path(),
                         "section " + s.name() + " entropy rose from " + round(old.entropy()) + " to "
                                 + round(s.entropy()) + " bits/byte (packed or encrypted?)",
@@ -391,9 +387,8 @@ public final class ReleaseDiff {
         if (a.timeDateStamp() < floor || b.timeDateStamp() < floor || b.timeDateStamp() >= a.timeDateStamp()) {
             return Optional.empty();
         }
-        return Optional.of(new Finding(
-                "diff.timestamp-regressed",
-                Severity.MEDIUM,
+        return Optional.of(Finding.of(
+                FindingCode.DIFF_TIMESTAMP_REGRESSED,
                 now.path(),
                 "build timestamp " + Instant.ofEpochSecond(b.timeDateStamp()) + " is older than the previous release's "
                         + Instant.ofEpochSecond(a.timeDateStamp()),
@@ -418,9 +413,8 @@ public final class ReleaseDiff {
         if (named.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Finding(
-                "diff.new-sibling-reference",
-                Severity.MEDIUM,
+        return Optional.of(Finding.of(
+                FindingCode.DIFF_NEW_SIBLING_REFERENCE,
                 now.path(),
                 "now names " + String.join(", ", named) + " from the same release without importing it",
                 Map.of("files", List.copyOf(named))));
@@ -451,15 +445,14 @@ public final class ReleaseDiff {
         String more = all.size() > 3 ? " and " + (all.size() - 3) + " more" : "";
         if (isJarSignatureBlock(file.path())) {
             return Optional.of(new Finding(
-                    "diff.new-network-indicator",
+                    FindingCode.DIFF_NEW_NETWORK_INDICATOR,
                     Severity.LOW,
                     file.path(),
                     "new certificate endpoints in the JAR signature block: " + shown + more,
                     Map.of("urls", urls, "domains", domains, "ips", ips, "signatureBlock", true)));
         }
-        return Optional.of(new Finding(
-                "diff.new-network-indicator",
-                Severity.MEDIUM,
+        return Optional.of(Finding.of(
+                FindingCode.DIFF_NEW_NETWORK_INDICATOR,
                 file.path(),
                 "now talks to " + shown + more,
                 Map.of("urls", urls, "domains", domains, "ips", ips)));
@@ -508,9 +501,8 @@ public final class ReleaseDiff {
             double ratio = growth(old, now);
             long bytes = now.size() - old.size();
             if (bytes >= OUTLIER_MIN_GROWTH && ratio > Math.max(0.05, 5 * median)) {
-                out.add(new Finding(
-                        "diff.size-outlier",
-                        Severity.MEDIUM,
+                out.add(Finding.of(
+                        FindingCode.DIFF_SIZE_OUTLIER,
                         now.path(),
                         "grew by " + bytes + " bytes (" + Math.round(ratio * 100)
                                 + "%), far beyond the release's median change of " + Math.round(median * 100) + "%",

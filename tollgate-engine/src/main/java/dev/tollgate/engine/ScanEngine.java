@@ -18,17 +18,18 @@ import dev.tollgate.model.DiffSection;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.FileType;
 import dev.tollgate.model.Finding;
+import dev.tollgate.model.FindingCode;
 import dev.tollgate.model.IoMessages;
 import dev.tollgate.model.NetworkIndicators;
 import dev.tollgate.model.NpmPackageRecord;
 import dev.tollgate.model.PeSummary;
 import dev.tollgate.model.PreviousRelease;
 import dev.tollgate.model.Report;
-import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureInfo;
 import dev.tollgate.model.Vetting;
 import dev.tollgate.policy.Policy;
 import dev.tollgate.report.ReportWriter;
+import dev.tollgate.signatures.Inspector;
 import dev.tollgate.signatures.JarVerifier;
 import dev.tollgate.signatures.MsiInspector;
 import dev.tollgate.signatures.PeInspection;
@@ -101,6 +102,8 @@ public final class ScanEngine {
 
     /** Which build this is: a cache entry written by another build of the same version is not trusted. */
     private static final String BUILD = loadProperty("build");
+
+    private static final System.Logger LOG = System.getLogger(ScanEngine.class.getName());
 
     private final ScanOptions options;
     private final PeInspector peInspector;
@@ -283,36 +286,31 @@ public final class ScanEngine {
         List<Finding> findings = new ArrayList<>();
         Optional<PeSummary> pe = Optional.empty();
         List<SignatureInfo> signatures = new ArrayList<>();
+        boolean inFull = true;
         if (profile.type() == FileType.PE) {
-            try {
-                PeInspection inspection = peInspector.inspect(reportPath, content, profile.regionEntropy());
-                pe = inspection.summary();
-                signatures.addAll(inspection.signatures());
-                findings.addAll(inspection.findings());
-            } catch (RuntimeException | StackOverflowError | LinkageError e) {
-                findings.add(analysisFailed(reportPath, "pe", internalMessage(e)));
-            }
+            Optional<PeInspection> inspection = inspect(
+                    peInspector,
+                    reportPath,
+                    new PeInspector.Image(content, profile.regionEntropy()),
+                    signatures,
+                    findings);
+            pe = inspection.flatMap(PeInspection::summary);
+            inFull = inspection.isPresent();
         }
         typeMismatch(reportPath, profile.type()).ifPresent(findings::add);
         if (container.isPresent() && container.get() == ContainerType.MSI) {
-            try {
-                PeInspection inspection = msiInspector.inspect(reportPath, content);
-                signatures.addAll(inspection.signatures());
-                findings.addAll(inspection.findings());
-            } catch (RuntimeException | StackOverflowError | LinkageError e) {
-                findings.add(analysisFailed(reportPath, "msi", internalMessage(e)));
-            }
+            inFull &= inspect(msiInspector, reportPath, content, signatures, findings)
+                    .isPresent();
         }
         if (profile.indicatorsTruncated()) {
-            findings.add(new Finding(
-                    "indicators.truncated",
-                    Severity.INFO,
+            findings.add(Finding.of(
+                    FindingCode.INDICATORS_TRUNCATED,
                     reportPath,
                     "more than " + IndicatorExtractor.MAX_INDICATORS
                             + " network indicators; only the first ones are reported",
                     Map.of("limit", IndicatorExtractor.MAX_INDICATORS)));
         }
-        VetResult inside = new VetResult(List.of(), List.of());
+        VetResult inside = new VetResult(List.of(), List.of(), true);
         NetworkIndicators indicators = profile.indicators();
         List<NpmPackageRecord> npmPackages = new ArrayList<>();
         if (container.isPresent()) {
@@ -323,13 +321,8 @@ public final class ScanEngine {
                 indicators = NetworkIndicators.NONE;
             }
             if (container.get() == ContainerType.ZIP && jar.signed()) {
-                try {
-                    PeInspection inspection = jarVerifier.verify(reportPath, jar);
-                    signatures.addAll(inspection.signatures());
-                    findings.addAll(inspection.findings());
-                } catch (RuntimeException | StackOverflowError | LinkageError e) {
-                    findings.add(analysisFailed(reportPath, "jar", internalMessage(e)));
-                }
+                inFull &= inspect(jarVerifier, reportPath, jar, signatures, findings)
+                        .isPresent();
             }
         }
         FileRecord record = new FileRecord(
@@ -348,11 +341,32 @@ public final class ScanEngine {
                 findings.addAll(analyzer.analyze(record, content));
             } catch (AnalysisException e) {
                 findings.add(analysisFailed(reportPath, analyzer.name(), String.valueOf(e.getMessage())));
+                inFull = false;
             } catch (RuntimeException | StackOverflowError | LinkageError e) {
-                findings.add(analysisFailed(reportPath, analyzer.name(), internalMessage(e)));
+                findings.add(internalError(reportPath, analyzer.name(), e));
+                inFull = false;
             }
         }
-        return new VetResult(List.of(record), findings).plus(inside);
+        return new VetResult(List.of(record), findings, inFull).plus(inside);
+    }
+
+    /**
+     * Runs one inspection and adds what it found; the one place where an inspection's own failure (a bug in Tollgate,
+     * never the file's fault: hostile content is a finding) is caught, logged and reported so that the file is held.
+     *
+     * @return what the inspection found; empty when it failed
+     */
+    private static <I> Optional<PeInspection> inspect(
+            Inspector<I> inspector, String path, I input, List<SignatureInfo> signatures, List<Finding> findings) {
+        try {
+            PeInspection inspection = inspector.inspect(path, input);
+            signatures.addAll(inspection.signatures());
+            findings.addAll(inspection.findings());
+            return Optional.of(inspection);
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            findings.add(internalError(path, inspector.name(), e));
+            return Optional.empty();
+        }
     }
 
     /**
@@ -371,6 +385,7 @@ public final class ScanEngine {
             List<NpmPackageRecord> npmPackages) {
         List<FileRecord> files = new ArrayList<>();
         List<Finding> findings = new ArrayList<>();
+        boolean[] inFull = {true};
         String name = reportPath.substring(Math.max(reportPath.lastIndexOf('/'), reportPath.lastIndexOf('!')) + 1);
         unpacker.unpack(name, content, type, depth, new EntryVisitor() {
             @Override
@@ -381,6 +396,7 @@ public final class ScanEngine {
                             .ifPresent(p -> npmPackages.add(new NpmPackageRecord(p.name(), p.version(), p.path())));
                 }
                 VetResult result = vet(innerPath, inner, unpacker, depth + 1);
+                inFull[0] &= result.inFull();
                 files.addAll(result.files());
                 findings.addAll(result.findings());
                 if (type == ContainerType.ZIP && !result.files().isEmpty()) {
@@ -396,18 +412,22 @@ public final class ScanEngine {
                 findings.add(archiveFinding(reportPath, problem));
             }
         });
-        return new VetResult(files, findings);
+        return new VetResult(files, findings, inFull[0]);
     }
 
+    /** The {@code archive.*} finding of an unpacking problem, at its code's default severity. */
     private static Finding archiveFinding(String path, Problem problem) {
-        Severity severity = problem.kind() == ProblemKind.BOMB || problem.kind() == ProblemKind.PATH_TRAVERSAL
-                ? Severity.HIGH
-                : Severity.MEDIUM;
         Map<String, Object> evidence = new LinkedHashMap<>(problem.evidence());
         if (!problem.entry().isEmpty()) {
             evidence.put("entry", problem.entry());
         }
-        return new Finding("archive." + problem.kind().code(), severity, path, problem.message(), evidence);
+        return Finding.of(archiveCode(problem.kind()), path, problem.message(), evidence);
+    }
+
+    /** The catalogued finding code of a kind of unpacking problem ({@code archive.bomb}, ...). */
+    static FindingCode archiveCode(ProblemKind kind) {
+        return FindingCode.of("archive." + kind.code())
+                .orElseThrow(() -> new IllegalStateException("no finding code for unpacking problem " + kind));
     }
 
     private record Target(String reportPath, Path path, long size, boolean followLinks) {}
@@ -572,7 +592,7 @@ public final class ScanEngine {
                 for (FileRecord r : cached.get()) {
                     files.add(moved(r, "", target.reportPath()));
                 }
-                return new VetResult(files, List.of());
+                return new VetResult(files, List.of(), true);
             }
         }
         return vetAndStore(target);
@@ -612,9 +632,7 @@ public final class ScanEngine {
             return result;
         }
         FileRecord top = result.files().getFirst();
-        boolean failed = result.findings().stream()
-                .anyMatch(f -> f.code().equals("analysis.failed") || f.code().equals("file.unreadable"));
-        if (failed || !top.path().equals(target.reportPath())) {
+        if (!result.inFull() || !top.path().equals(target.reportPath())) {
             return result;
         }
         List<FileRecord> relative = new ArrayList<>(result.files().size());
@@ -684,9 +702,8 @@ public final class ScanEngine {
             return VetResult.of(unreadable(target.reportPath(), e));
         } catch (InternalError e) {
             // The JVM turns SIGBUS on a mapped page into InternalError: the file shrank while being read.
-            return VetResult.of(new Finding(
-                    "file.unreadable",
-                    Severity.MEDIUM,
+            return VetResult.of(Finding.of(
+                    FindingCode.FILE_UNREADABLE,
                     target.reportPath(),
                     "cannot read " + target.reportPath() + ": the file changed while it was being read",
                     Map.of("reason", "file changed while being read")));
@@ -715,17 +732,13 @@ public final class ScanEngine {
     private static Finding skipped(String path, String why, Map<String, Object> extra) {
         Map<String, Object> evidence = new LinkedHashMap<>(extra);
         evidence.put("reason", why);
-        return new Finding("file.skipped", Severity.INFO, path, "skipped " + path + ": " + why, evidence);
+        return Finding.of(FindingCode.FILE_SKIPPED, path, "skipped " + path + ": " + why, evidence);
     }
 
     private static Finding unreadable(String path, IOException e) {
         String reason = IoMessages.reason(e);
-        return new Finding(
-                "file.unreadable",
-                Severity.MEDIUM,
-                path,
-                "cannot read " + path + ": " + reason,
-                Map.of("reason", reason));
+        return Finding.of(
+                FindingCode.FILE_UNREADABLE, path, "cannot read " + path + ": " + reason, Map.of("reason", reason));
     }
 
     /** File name extensions of Windows executables and installers, whose content must be a PE image or an MSI. */
@@ -748,9 +761,8 @@ public final class ScanEngine {
             return Optional.empty();
         }
         String what = type == FileType.EMPTY ? "empty" : "not a PE image (its content is " + type.label() + ")";
-        return Optional.of(new Finding(
-                "file.type-mismatch",
-                Severity.MEDIUM,
+        return Optional.of(Finding.of(
+                FindingCode.FILE_TYPE_MISMATCH,
                 reportPath,
                 "named like a Windows executable (." + extension + ") but " + what,
                 Map.of("extension", extension, "type", type.label())));
@@ -763,16 +775,25 @@ public final class ScanEngine {
     }
 
     private static Finding analysisFailed(String path, String analyzer, String message) {
-        return new Finding(
-                "analysis.failed",
-                Severity.HIGH,
+        return Finding.of(
+                FindingCode.ANALYSIS_FAILED,
                 path,
                 analyzer + " could not analyse " + path + ": " + message,
                 Map.of("analyzer", analyzer, "error", message));
     }
 
-    private static String internalMessage(Throwable e) {
-        return "internal error " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    /**
+     * The finding for a check that failed inside Tollgate: {@code analysis.failed}, so the release is held. Its message
+     * names the check and the kind of error but never copies the exception's text, which can carry internals (paths,
+     * offsets into our own structures) into a report that a server serves; the whole exception goes to the log.
+     */
+    private static Finding internalError(String path, String check, Throwable e) {
+        LOG.log(System.Logger.Level.WARNING, "internal error in the " + check + " check of " + path, e);
+        return analysisFailed(
+                path,
+                check,
+                "internal error (" + e.getClass().getSimpleName() + "); the file was not vetted in full. This is a bug"
+                        + " in Tollgate: please report it");
     }
 
     private static String loadProperty(String name) {

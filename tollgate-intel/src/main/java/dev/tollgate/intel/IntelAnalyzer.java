@@ -1,10 +1,9 @@
 package dev.tollgate.intel;
 
-import dev.tollgate.analysis.FileAnalyzer;
-import dev.tollgate.formats.ByteView;
+import dev.tollgate.analysis.RecordAnalyzer;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
-import dev.tollgate.model.Severity;
+import dev.tollgate.model.FindingCode;
 import dev.tollgate.model.SignatureInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,7 +20,7 @@ import java.util.Set;
  * the indicator's name, feed, author and id in the evidence. Findings are {@code intel.hash}, {@code intel.domain},
  * {@code intel.url}, {@code intel.ip} (docs/DESIGN.md, "Finding codes") and {@code intel.certificate}, all critical by default.
  */
-public final class IntelAnalyzer implements FileAnalyzer {
+public final class IntelAnalyzer implements RecordAnalyzer {
 
     public static final String HASH = "intel.hash";
     public static final String DOMAIN = "intel.domain";
@@ -46,7 +45,7 @@ public final class IntelAnalyzer implements FileAnalyzer {
     }
 
     @Override
-    public List<Finding> analyze(FileRecord file, ByteView content) {
+    public List<Finding> analyze(FileRecord file) {
         Hits hits = new Hits(file.path());
         hits.add(
                 HASH,
@@ -145,7 +144,8 @@ public final class IntelAnalyzer implements FileAnalyzer {
             source.description()
                     .ifPresent(d -> evidence.put(
                             "description", d.length() > MAX_DESCRIPTION ? d.substring(0, MAX_DESCRIPTION) + "..." : d));
-            return new Finding(code, Severity.CRITICAL, path, message(code, matched, indicator), evidence);
+            // Every intel code is in the catalog (FindingCodeCatalogTest), critical by default.
+            return Finding.of(FindingCode.of(code).orElseThrow(), path, message(code, matched, indicator), evidence);
         }
 
         private static String message(String code, String matched, Indicator indicator) {

@@ -2,7 +2,6 @@ package dev.tollgate.intel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tollgate.formats.ByteView;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.FileType;
 import dev.tollgate.model.Finding;
@@ -61,7 +60,7 @@ class IntelAnalyzerTest {
     }
 
     private List<Finding> analyze(FileRecord file) {
-        return analyzer.analyze(file, ByteView.of(new byte[0]));
+        return analyzer.analyze(file);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tollgate.formats.ByteView;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.NetworkIndicators;
@@ -53,7 +52,7 @@ class StixExporterTest {
                     NetworkIndicators.NONE);
             List<Finding> findings = new ArrayList<>();
             for (FileRecord file : List.of(ffmpeg, app, readme)) {
-                findings.addAll(analyzer.analyze(file, ByteView.of(new byte[0])));
+                findings.addAll(analyzer.analyze(file));
             }
             return new Report("0.1.0", Verdict.BLOCK, List.of(app, ffmpeg, readme), findings, List.of("intel"));
         } catch (IntelFeedException e) {

@@ -29,6 +29,16 @@ public record Finding(String code, Severity severity, String path, String messag
         evidence = Map.copyOf(evidence);
     }
 
+    /** A finding of a catalogued code, at the severity its raiser has a reason to give it. */
+    public Finding(FindingCode code, Severity severity, String path, String message, Map<String, Object> evidence) {
+        this(code.code(), severity, path, message, evidence);
+    }
+
+    /** A finding of a catalogued code at the code's default severity. */
+    public static Finding of(FindingCode code, String path, String message, Map<String, Object> evidence) {
+        return new Finding(code.code(), code.defaultSeverity(), path, message, evidence);
+    }
+
     /** The same finding with another severity, as a policy assigns it. */
     public Finding withSeverity(Severity newSeverity) {
         return new Finding(code, newSeverity, path, message, evidence);

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tollgate.formats.archive.Limits;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
+import dev.tollgate.model.FindingCode;
 import dev.tollgate.model.IoMessages;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.Severity;
@@ -425,9 +426,8 @@ public final class Policy {
         List<Allowance> live = new ArrayList<>();
         for (Allowance a : allowances) {
             if (a.expiredOn(today)) {
-                all.add(new Finding(
-                        "policy.allowance-expired",
-                        Severity.LOW,
+                all.add(Finding.of(
+                        FindingCode.POLICY_ALLOWANCE_EXPIRED,
                         a.files().pattern(),
                         "the policy's allowance of " + a.code() + " for "
                                 + a.files().pattern() + " expired on " + a.expires() + " (" + a.reason()

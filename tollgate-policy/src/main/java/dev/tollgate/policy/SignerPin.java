@@ -2,7 +2,7 @@ package dev.tollgate.policy;
 
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
-import dev.tollgate.model.Severity;
+import dev.tollgate.model.FindingCode;
 import dev.tollgate.model.SignatureInfo;
 import dev.tollgate.model.SignatureStatus;
 import java.util.LinkedHashMap;
@@ -80,7 +80,7 @@ record SignerPin(FileGlob files, Set<String> thumbprints, List<X500Principal> is
                 : "signed by " + file.signatures().getFirst().signer() + " (issuer "
                         + file.signatures().getFirst().issuer() + "), not by a signer the policy pins for "
                         + files.pattern();
-        return Optional.of(new Finding("policy.unexpected-signer", Severity.HIGH, file.path(), message, evidence));
+        return Optional.of(Finding.of(FindingCode.POLICY_UNEXPECTED_SIGNER, file.path(), message, evidence));
     }
 
     private boolean issuedByPinned(String issuer) {

@@ -2,6 +2,7 @@ package dev.tollgate.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tollgate.model.Finding;
+import dev.tollgate.model.FindingCode;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.Severity;
 import java.io.IOException;
@@ -38,9 +39,7 @@ final class SarifReportWriter implements ReportWriter {
         for (Finding f : report.findings()) {
             rules.putIfAbsent(
                     f.code(),
-                    FindingCatalog.lookup(f.code())
-                            .map(FindingCatalog.Entry::defaultSeverity)
-                            .orElse(f.severity()));
+                    FindingCode.of(f.code()).map(FindingCode::defaultSeverity).orElse(f.severity()));
         }
         List<String> ruleIds = new ArrayList<>(rules.keySet());
         try (JsonGenerator g = JsonOutput.generator(out)) {
@@ -61,9 +60,7 @@ final class SarifReportWriter implements ReportWriter {
                 g.writeObjectFieldStart("shortDescription");
                 g.writeStringField(
                         "text",
-                        FindingCatalog.lookup(rule.getKey())
-                                .map(FindingCatalog.Entry::description)
-                                .orElse(rule.getKey()));
+                        FindingCode.of(rule.getKey()).map(FindingCode::meaning).orElse(rule.getKey()));
                 g.writeEndObject();
                 g.writeObjectFieldStart("defaultConfiguration");
                 g.writeStringField("level", level(rule.getValue()));

@@ -1,8 +1,8 @@
 package dev.tollgate.signatures;
 
 import dev.tollgate.model.Finding;
+import dev.tollgate.model.FindingCode;
 import dev.tollgate.model.Hashes;
-import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureInfo;
 import dev.tollgate.model.SignatureStatus;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +44,7 @@ import org.bouncycastle.util.Store;
  * signature covers are {@code jar.unsigned-entry} findings (medium). Entry digests come from the hashes the scan
  * already computed, so SHA-256 and SHA-1 manifests are checked; other algorithms are reported as not checked.
  */
-public final class JarVerifier {
+public final class JarVerifier implements Inspector<JarVerifier.Evidence> {
 
     /**
      * Bouncy Castle's provider maps a SignerInfo's digest and key algorithms to a signature algorithm (SHA256withDSA
@@ -112,6 +112,17 @@ public final class JarVerifier {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    @Override
+    public String name() {
+        return "jar";
+    }
+
+    /** {@link #verify}: the JAR's signatures and the findings about them. */
+    @Override
+    public PeInspection inspect(String path, Evidence evidence) {
+        return verify(path, evidence);
+    }
+
     /** The JAR's signatures (kind {@code jar}) and the findings about them. */
     public PeInspection verify(String path, Evidence evidence) {
         List<SignatureInfo> signatures = new ArrayList<>();
@@ -137,9 +148,8 @@ public final class JarVerifier {
             }
         }
         if (!unsigned.isEmpty()) {
-            findings.add(new Finding(
-                    "jar.unsigned-entry",
-                    Severity.MEDIUM,
+            findings.add(Finding.of(
+                    FindingCode.JAR_UNSIGNED_ENTRY,
                     path,
                     unsigned.size() + " entr" + (unsigned.size() == 1 ? "y is" : "ies are")
                             + " not covered by the JAR signature, first: " + unsigned.getFirst(),

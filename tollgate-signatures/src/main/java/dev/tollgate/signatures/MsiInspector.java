@@ -4,7 +4,7 @@ import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.FormatException;
 import dev.tollgate.formats.msi.MsiPackage;
 import dev.tollgate.model.Finding;
-import dev.tollgate.model.Severity;
+import dev.tollgate.model.FindingCode;
 import dev.tollgate.model.SignatureInfo;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ import java.util.Optional;
  * after the PKCS#7 blob in that stream (the stream is outside the signed digest), and lists the custom actions that run
  * code. Findings: {@code signature.*} as for PE files, {@code msi.custom-action} (medium), {@code msi.malformed}.
  */
-public final class MsiInspector {
+public final class MsiInspector implements Inspector<ByteView> {
 
     private final AuthenticodeVerifier verifier;
 
@@ -32,17 +32,22 @@ public final class MsiInspector {
         this.verifier = new AuthenticodeVerifier(Objects.requireNonNull(trust, "trust"), clock);
     }
 
+    @Override
+    public String name() {
+        return "msi";
+    }
+
     /** Never throws for malformed input: that is a finding. */
+    @Override
     public PeInspection inspect(String path, ByteView content) {
         List<Finding> findings = new ArrayList<>();
         List<SignatureInfo> signatures = new ArrayList<>();
         MsiPackage msi;
         try {
             msi = MsiPackage.parse(content);
-        } catch (FormatException | RuntimeException e) {
-            findings.add(new Finding(
-                    "msi.malformed",
-                    Severity.MEDIUM,
+        } catch (FormatException e) {
+            findings.add(Finding.of(
+                    FindingCode.MSI_MALFORMED,
                     path,
                     "not a readable Windows Installer package: " + e.getMessage(),
                     Map.of()));
@@ -51,9 +56,8 @@ public final class MsiInspector {
         try {
             signature(path, msi, signatures, findings);
         } catch (FormatException e) {
-            findings.add(new Finding(
-                    "signature.malformed",
-                    Severity.HIGH,
+            findings.add(Finding.of(
+                    FindingCode.SIGNATURE_MALFORMED,
                     path,
                     "the package's signature streams cannot be read: " + e.getMessage(),
                     Map.of()));
@@ -67,9 +71,8 @@ public final class MsiInspector {
             evidence.put("type", action.type());
             evidence.put("source", action.source());
             evidence.put("target", action.target());
-            findings.add(new Finding(
-                    "msi.custom-action",
-                    Severity.MEDIUM,
+            findings.add(Finding.of(
+                    FindingCode.MSI_CUSTOM_ACTION,
                     path,
                     "custom action " + action.action() + " runs a " + action.description()
                             + (action.source().isEmpty() ? "" : " (" + action.source() + ")"),
@@ -82,9 +85,8 @@ public final class MsiInspector {
             throws FormatException {
         Optional<byte[]> blob = msi.digitalSignature();
         if (blob.isEmpty()) {
-            findings.add(new Finding(
-                    "signature.missing",
-                    Severity.MEDIUM,
+            findings.add(Finding.of(
+                    FindingCode.SIGNATURE_MISSING,
                     path,
                     "unsigned Windows Installer package: no DigitalSignature stream",
                     Map.of()));
@@ -92,9 +94,8 @@ public final class MsiInspector {
         }
         Optional<byte[]> ex = msi.digitalSignatureEx();
         if (ex.isPresent() && !java.util.Arrays.equals(ex.get(), msi.metadataPreHash(preHashAlgorithm(ex.get())))) {
-            findings.add(new Finding(
-                    "signature.digest-mismatch",
-                    Severity.CRITICAL,
+            findings.add(Finding.of(
+                    FindingCode.SIGNATURE_DIGEST_MISMATCH,
                     path,
                     "MsiDigitalSignatureEx does not match the package's metadata (names, sizes, times)",
                     Map.of("stream", "MsiDigitalSignatureEx")));
@@ -108,9 +109,8 @@ public final class MsiInspector {
             if (extra > PeInspector.MAX_ALIGNMENT_PADDING
                     || (extra > 0
                             && !zeros(blob.get(), verification.pkcs7Length().getAsLong()))) {
-                findings.add(new Finding(
-                        "signature.appended-data",
-                        Severity.CRITICAL,
+                findings.add(Finding.of(
+                        FindingCode.SIGNATURE_APPENDED_DATA,
                         path,
                         extra + " bytes hidden after the PKCS#7 signature in the DigitalSignature stream",
                         Map.of("bytes", extra, "stream", "DigitalSignature")));

@@ -12,9 +12,9 @@ import dev.tollgate.formats.pe.PeFormatException;
 import dev.tollgate.formats.pe.PeImport;
 import dev.tollgate.formats.pe.PeSection;
 import dev.tollgate.model.Finding;
+import dev.tollgate.model.FindingCode;
 import dev.tollgate.model.PeSummary;
 import dev.tollgate.model.SectionInfo;
-import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureInfo;
 import dev.tollgate.model.SignatureStatus;
 import dev.tollgate.signatures.AuthenticodeVerification.ExtraCertificate;
@@ -63,7 +63,17 @@ import java.util.function.Supplier;
  *   <li>{@code pe.malformed} (medium): the PE does not parse, or parsed with structural anomalies.
  * </ul>
  */
-public final class PeInspector {
+public final class PeInspector implements Inspector<PeInspector.Image> {
+
+    /**
+     * A PE file's bytes and the entropy of its regions already measured (see {@link PeFile#parse(ByteView, Map)}).
+     */
+    public record Image(ByteView content, Map<ByteRange, Double> knownEntropy) {
+        public Image {
+            Objects.requireNonNull(content, "content");
+            knownEntropy = Map.copyOf(knownEntropy);
+        }
+    }
 
     /** Alignment padding: the PE/COFF spec pads each WIN_CERTIFICATE to 8 bytes, so at most 7 zero bytes. */
     static final int MAX_ALIGNMENT_PADDING = 7;
@@ -86,6 +96,16 @@ public final class PeInspector {
         this.verifier = Suppliers.memoize(() -> new AuthenticodeVerifier(trust, clock));
     }
 
+    @Override
+    public String name() {
+        return "pe";
+    }
+
+    @Override
+    public PeInspection inspect(String path, Image image) {
+        return inspect(path, image.content(), image.knownEntropy());
+    }
+
     /** Inspects {@code content}, reported under {@code path}. Never throws for malformed input: that is a finding. */
     public PeInspection inspect(String path, ByteView content) {
         return inspect(path, content, Map.of());
@@ -102,17 +122,12 @@ public final class PeInspector {
             return new Inspection(path, PeFile.parse(content, knownEntropy)).run();
         } catch (PeFormatException e) {
             return unreadable(path, "not a readable PE image: " + e.getMessage(), Map.of("offset", e.offset()));
-        } catch (RuntimeException e) {
-            // A parser bug must not end the scan or pass the file silently: the file is held for a human instead.
-            return unreadable(path, "PE inspection failed: " + e, Map.of());
         }
     }
 
     private static PeInspection unreadable(String path, String message, Map<String, Object> evidence) {
         return new PeInspection(
-                Optional.empty(),
-                List.of(),
-                List.of(new Finding("pe.malformed", Severity.MEDIUM, path, message, evidence)));
+                Optional.empty(), List.of(), List.of(Finding.of(FindingCode.PE_MALFORMED, path, message, evidence)));
     }
 
     /** One file's inspection in progress. */
@@ -149,9 +164,8 @@ public final class PeInspector {
                 tableRunsPastEnd(table.get());
             }
             if (signed == 0 && !pastEnd) {
-                findings.add(new Finding(
-                        "signature.missing",
-                        Severity.MEDIUM,
+                findings.add(Finding.of(
+                        FindingCode.SIGNATURE_MISSING,
                         path,
                         "unsigned " + (pe.dll() ? "DLL" : "PE executable") + ": no Authenticode signature",
                         Map.of()));
@@ -170,9 +184,8 @@ public final class PeInspector {
                     + Long.toHexString(table.range().end()) + ") runs past the end of the file at 0x"
                     + Long.toHexString(pe.data().size()) + " (truncated or tampered)";
             if (signatures.isEmpty()) {
-                findings.add(new Finding(
-                        "signature.malformed",
-                        Severity.HIGH,
+                findings.add(Finding.of(
+                        FindingCode.SIGNATURE_MALFORMED,
                         path,
                         problem,
                         Map.of(
@@ -201,9 +214,8 @@ public final class PeInspector {
             }
             List<Object> listed = new ArrayList<>();
             anomalies.stream().limit(MAX_LISTED_ANOMALIES).forEach(a -> listed.add(a.toString()));
-            findings.add(new Finding(
-                    "pe.malformed",
-                    Severity.MEDIUM,
+            findings.add(Finding.of(
+                    FindingCode.PE_MALFORMED,
                     path,
                     "PE structure damaged (" + anomalies.size() + " anomal" + (anomalies.size() == 1 ? "y" : "ies")
                             + "): " + anomalies.getFirst(),
@@ -275,9 +287,8 @@ public final class PeInspector {
             if (entry >= 0) {
                 evidence.put("entry", entry);
             }
-            findings.add(new Finding(
-                    "signature.appended-data",
-                    Severity.CRITICAL,
+            findings.add(Finding.of(
+                    FindingCode.SIGNATURE_APPENDED_DATA,
                     path,
                     message + (sigflip ? ", starting with the SigFlip tag FE ED FA CE" : "") + " (offset 0x"
                             + Long.toHexString(offset) + ")",
@@ -295,9 +306,8 @@ public final class PeInspector {
                         "thumbprintSha256", extra.thumbprintSha256(),
                         "nested", extra.nested()));
             }
-            findings.add(new Finding(
-                    "signature.extra-certificate",
-                    Severity.LOW,
+            findings.add(Finding.of(
+                    FindingCode.SIGNATURE_EXTRA_CERTIFICATE,
                     path,
                     extras.size() + (extras.size() == 1 ? " certificate" : " certificates")
                             + " in signature entry " + index + (extras.size() == 1 ? " belongs" : " belong")
@@ -314,9 +324,8 @@ public final class PeInspector {
             for (UnexpectedAttribute attribute : attributes) {
                 listed.add(Map.of("oid", attribute.oid(), "bytes", attribute.bytes(), "nested", attribute.nested()));
             }
-            findings.add(new Finding(
-                    "signature.unexpected-attribute",
-                    Severity.MEDIUM,
+            findings.add(Finding.of(
+                    FindingCode.SIGNATURE_UNEXPECTED_ATTRIBUTE,
                     path,
                     "unsigned attribute" + (attributes.size() == 1 ? " " : "s ")
                             + String.join(
@@ -334,8 +343,7 @@ public final class PeInspector {
                 if (signature.status() == SignatureStatus.VALID) {
                     continue;
                 }
-                String code = SignatureFindings.codeOf(signature.status());
-                Severity severity = SignatureFindings.severityOf(signature.status());
+                FindingCode code = SignatureFindings.codeOf(signature.status());
                 Map<String, Object> evidence = new LinkedHashMap<>();
                 evidence.put("nested", signature.nested());
                 evidence.put("signer", signature.signer());
@@ -353,7 +361,7 @@ public final class PeInspector {
                 String why = signature.problems().isEmpty()
                         ? ""
                         : ": " + signature.problems().getFirst();
-                findings.add(new Finding(code, severity, path, what + who + verdict + why, evidence));
+                findings.add(Finding.of(code, path, what + who + verdict + why, evidence));
             }
             List<String> algorithms = signatures.stream()
                     .map(SignatureInfo::digestAlgorithm)
@@ -362,9 +370,8 @@ public final class PeInspector {
                     .toList();
             boolean noSha2 = !algorithms.isEmpty() && WEAK_DIGESTS.containsAll(algorithms);
             if (noSha2 || algorithms.contains("MD5")) {
-                findings.add(new Finding(
-                        "signature.weak-digest",
-                        Severity.MEDIUM,
+                findings.add(Finding.of(
+                        FindingCode.SIGNATURE_WEAK_DIGEST,
                         path,
                         (noSha2
                                 ? "signed only with " + String.join(" and ", algorithms)
@@ -393,9 +400,8 @@ public final class PeInspector {
                 evidence.put("offset", range.offset());
                 evidence.put("bytes", range.length());
                 evidence.put("entropy", round(entropy(bytes)));
-                findings.add(new Finding(
-                        "pe.overlay",
-                        Severity.MEDIUM,
+                findings.add(Finding.of(
+                        FindingCode.PE_OVERLAY,
                         path,
                         range.length() + " bytes after the end of the PE image (offset 0x"
                                 + Long.toHexString(range.offset()) + ") that no signature covers",

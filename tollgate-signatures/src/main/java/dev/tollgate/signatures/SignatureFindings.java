@@ -1,7 +1,7 @@
 package dev.tollgate.signatures;
 
 import dev.tollgate.model.Finding;
-import dev.tollgate.model.Severity;
+import dev.tollgate.model.FindingCode;
 import dev.tollgate.model.SignatureInfo;
 import dev.tollgate.model.SignatureStatus;
 import java.util.LinkedHashMap;
@@ -14,18 +14,13 @@ final class SignatureFindings {
     private SignatureFindings() {}
 
     /** The finding code for a signature that is not valid (docs/DESIGN.md, "Finding codes"). */
-    static String codeOf(SignatureStatus status) {
+    static FindingCode codeOf(SignatureStatus status) {
         return switch (status) {
-            case DIGEST_MISMATCH -> "signature.digest-mismatch";
-            case UNTRUSTED -> "signature.untrusted";
-            case MALFORMED -> "signature.malformed";
+            case DIGEST_MISMATCH -> FindingCode.SIGNATURE_DIGEST_MISMATCH;
+            case UNTRUSTED -> FindingCode.SIGNATURE_UNTRUSTED;
+            case MALFORMED -> FindingCode.SIGNATURE_MALFORMED;
             case VALID -> throw new IllegalArgumentException("a valid signature has no finding");
         };
-    }
-
-    /** The default severity of {@link #codeOf}'s finding: a mismatched digest is critical, the rest high. */
-    static Severity severityOf(SignatureStatus status) {
-        return status == SignatureStatus.DIGEST_MISMATCH ? Severity.CRITICAL : Severity.HIGH;
     }
 
     static void add(String path, List<SignatureInfo> signatures, List<Finding> findings) {
@@ -33,8 +28,7 @@ final class SignatureFindings {
             if (signature.status() == SignatureStatus.VALID) {
                 continue;
             }
-            String code = codeOf(signature.status());
-            Severity severity = severityOf(signature.status());
+            FindingCode code = codeOf(signature.status());
             Map<String, Object> evidence = new LinkedHashMap<>();
             evidence.put("kind", signature.kind());
             evidence.put("signer", signature.signer());
@@ -45,9 +39,8 @@ final class SignatureFindings {
             String why = signature.problems().isEmpty()
                     ? ""
                     : ": " + signature.problems().getFirst();
-            findings.add(new Finding(
+            findings.add(Finding.of(
                     code,
-                    severity,
                     path,
                     signature.kind() + " signature" + who + " is "
                             + signature.status().label() + why,

@@ -5,6 +5,7 @@ import dev.tollgate.analysis.FileAnalyzer;
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
+import dev.tollgate.model.FindingCode;
 import dev.tollgate.model.Severity;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ public final class YaraAnalyzer implements FileAnalyzer {
         }
         String description = m.meta().get("description") instanceof String d && !d.isBlank() ? ": " + d : "";
         return new Finding(
-                "yara.match",
+                FindingCode.YARA_MATCH,
                 severityOf(m.meta()),
                 path,
                 "YARA rule " + m.namespace() + ":" + m.rule() + " matched" + description,
