@@ -1,0 +1,146 @@
+package dev.tollgate.formats.archive;
+
+import dev.tollgate.formats.ByteView;
+import dev.tollgate.formats.FormatException;
+import dev.tollgate.formats.nsis.NsisDataBlock;
+import dev.tollgate.formats.nsis.NsisInstaller;
+import dev.tollgate.formats.nsis.UnsupportedNsisException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * NSIS installers: every item of the data block, front to back, named by the install path of the {@code File}
+ * instruction that extracts it ({@code $INSTDIR/bin/app.dll}). The uninstaller's items are
+ * {@code nsis-data/uninstaller-icons} and {@code nsis-data/uninstaller} (its own installer data, itself unpacked as
+ * NSIS); items no instruction names (anything an attacker appended) are vetted too, as
+ * {@code nsis-data/0x<offset>}: nothing in the data block goes unseen. An instruction whose offset is not the start of an item is a problem, as is an installer this reader
+ * cannot decode: both hold the release.
+ */
+final class NsisReader {
+
+    /** The folder under which items that no {@code File} instruction names are reported. */
+    static final String UNNAMED = "nsis-data/";
+
+    private NsisReader() {}
+
+    static void read(Walk walk) throws IOException, Refusal, FormatException {
+        NsisInstaller nsis;
+        try {
+            nsis = NsisInstaller.parse(walk.content());
+        } catch (UnsupportedNsisException e) {
+            walk.problem(
+                    ProblemKind.UNSUPPORTED,
+                    "",
+                    "NSIS installer not unpacked, its content is not vetted: " + e.getMessage(),
+                    Map.of("offset", e.offset()));
+            return;
+        }
+        Optional<NsisInstaller.Crc> crc = nsis.crc();
+        if (crc.isPresent() && !crc.get().matches()) {
+            walk.problem(
+                    ProblemKind.TRUNCATED,
+                    "",
+                    "NSIS installer data fails its CRC-32 (stored 0x"
+                            + Long.toHexString(crc.get().stored())
+                            + ", computed 0x" + Long.toHexString(crc.get().computed())
+                            + "): changed or damaged after makensis built it, and its stub refuses to run it",
+                    Map.of(
+                            "storedCrc",
+                            crc.get().stored(),
+                            "computedCrc",
+                            crc.get().computed()));
+        }
+        Map<Long, List<NsisInstaller.File>> byOffset = new LinkedHashMap<>();
+        for (NsisInstaller.File f : nsis.files()) {
+            byOffset.computeIfAbsent(f.dataOffset(), k -> new ArrayList<>()).add(f);
+        }
+        Map<Long, String> uninstaller = new LinkedHashMap<>();
+        for (NsisInstaller.Uninstaller u : nsis.uninstallers()) {
+            uninstaller.putIfAbsent(u.dataOffset(), UNNAMED + "uninstaller-icons");
+        }
+        Set<Long> found = new HashSet<>();
+        boolean afterIcons = false;
+        List<NsisInstaller.File> again = new ArrayList<>();
+        try (NsisDataBlock.Cursor cursor = nsis.data().open(walk::metered)) {
+            while (cursor.next()) {
+                List<NsisInstaller.File> named = byOffset.getOrDefault(cursor.offset(), List.of());
+                found.add(cursor.offset());
+                String name;
+                if (!named.isEmpty()) {
+                    name = named.getFirst().name();
+                } else if (uninstaller.containsKey(cursor.offset())) {
+                    name = uninstaller.get(cursor.offset());
+                } else if (afterIcons) {
+                    name = UNNAMED + "uninstaller";
+                } else {
+                    name = UNNAMED + "0x" + Long.toHexString(cursor.offset());
+                }
+                afterIcons = named.isEmpty() && uninstaller.containsKey(cursor.offset());
+                if (named.size() > 1) {
+                    again.addAll(named.subList(1, named.size()));
+                }
+                if (!item(walk, name, cursor) && nsis.solid()) {
+                    return; // the rest of a broken solid stream cannot be read
+                }
+            }
+        }
+        for (NsisInstaller.File f : again) {
+            Optional<String> path = walk.admit(f.name());
+            if (path.isEmpty()) {
+                continue;
+            }
+            Optional<InputStream> in = nsis.data().item(f.dataOffset(), walk::metered);
+            if (in.isPresent()) {
+                try (InputStream content = in.get()) {
+                    walk.file(Entry.file(f.name(), path.get(), -1), content);
+                }
+            }
+        }
+        for (NsisInstaller.File f : nsis.files()) {
+            if (!found.contains(f.dataOffset())) {
+                walk.problem(
+                        ProblemKind.TRUNCATED,
+                        f.name(),
+                        "NSIS file " + f.name() + " points at data offset " + f.dataOffset()
+                                + ", where no item of the data block starts; not vetted",
+                        Map.of("dataOffset", f.dataOffset(), "entry", f.entry()));
+            }
+        }
+    }
+
+    /** Vets one item; false when it could not be decoded (a problem has been reported). */
+    private static boolean item(Walk walk, String name, NsisDataBlock.Cursor cursor)
+            throws IOException, Refusal, FormatException {
+        Optional<String> path = walk.admit(name);
+        if (path.isEmpty()) {
+            return true;
+        }
+        Entry entry = Entry.file(name, path.get(), cursor.size());
+        Optional<ByteView> stored = cursor.stored();
+        if (stored.isPresent()) {
+            walk.file(entry, stored.get());
+            return true;
+        }
+        try {
+            walk.file(entry, cursor.content());
+            return true;
+        } catch (IOException e) {
+            if (e instanceof RefusedIOException || e.getCause() instanceof RefusedIOException) {
+                throw e;
+            }
+            walk.problem(
+                    ProblemKind.TRUNCATED,
+                    name,
+                    "NSIS file " + name + " could not be decoded; not vetted: " + e.getMessage(),
+                    Map.of("dataOffset", cursor.offset()));
+            return false;
+        }
+    }
+}
