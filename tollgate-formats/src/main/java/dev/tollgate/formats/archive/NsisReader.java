@@ -6,7 +6,6 @@ import dev.tollgate.formats.nsis.NsisDataBlock;
 import dev.tollgate.formats.nsis.NsisInstaller;
 import dev.tollgate.formats.nsis.UnsupportedNsisException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -67,39 +66,22 @@ final class NsisReader {
         }
         Set<Long> found = new HashSet<>();
         boolean afterIcons = false;
-        List<NsisInstaller.File> again = new ArrayList<>();
         try (NsisDataBlock.Cursor cursor = nsis.data().open(walk::metered)) {
             while (cursor.next()) {
                 List<NsisInstaller.File> named = byOffset.getOrDefault(cursor.offset(), List.of());
                 found.add(cursor.offset());
-                String name;
-                if (!named.isEmpty()) {
-                    name = named.getFirst().name();
-                } else if (uninstaller.containsKey(cursor.offset())) {
-                    name = uninstaller.get(cursor.offset());
-                } else if (afterIcons) {
-                    name = UNNAMED + "uninstaller";
-                } else {
-                    name = UNNAMED + "0x" + Long.toHexString(cursor.offset());
+                List<String> names = new ArrayList<>();
+                named.forEach(f -> names.add(f.name()));
+                if (named.isEmpty() && uninstaller.containsKey(cursor.offset())) {
+                    names.add(uninstaller.get(cursor.offset()));
+                } else if (named.isEmpty() && afterIcons) {
+                    names.add(UNNAMED + "uninstaller");
+                } else if (named.isEmpty()) {
+                    names.add(UNNAMED + "0x" + Long.toHexString(cursor.offset()));
                 }
                 afterIcons = named.isEmpty() && uninstaller.containsKey(cursor.offset());
-                if (named.size() > 1) {
-                    again.addAll(named.subList(1, named.size()));
-                }
-                if (!item(walk, name, cursor) && nsis.solid()) {
+                if (!item(walk, names, cursor) && nsis.solid()) {
                     return; // the rest of a broken solid stream cannot be read
-                }
-            }
-        }
-        for (NsisInstaller.File f : again) {
-            Optional<String> path = walk.admit(f.name());
-            if (path.isEmpty()) {
-                continue;
-            }
-            Optional<InputStream> in = nsis.data().item(f.dataOffset(), walk::metered);
-            if (in.isPresent()) {
-                try (InputStream content = in.get()) {
-                    walk.file(Entry.file(f.name(), path.get(), -1), content);
                 }
             }
         }
@@ -115,21 +97,43 @@ final class NsisReader {
         }
     }
 
-    /** Vets one item; false when it could not be decoded (a problem has been reported). */
-    private static boolean item(Walk walk, String name, NsisDataBlock.Cursor cursor)
+    /**
+     * Vets one item under each of its names (makensis stores identical files once): decoded once, and spooled when
+     * more than one name needs it. False when it could not be decoded (a problem has been reported).
+     */
+    private static boolean item(Walk walk, List<String> names, NsisDataBlock.Cursor cursor)
             throws IOException, Refusal, FormatException {
-        Optional<String> path = walk.admit(name);
-        if (path.isEmpty()) {
+        List<Entry> entries = new ArrayList<>();
+        for (String name : names) {
+            Optional<String> path = walk.admit(name);
+            path.ifPresent(p -> entries.add(Entry.file(name, p, cursor.size())));
+        }
+        if (entries.isEmpty()) {
             return true;
         }
-        Entry entry = Entry.file(name, path.get(), cursor.size());
         Optional<ByteView> stored = cursor.stored();
         if (stored.isPresent()) {
-            walk.file(entry, stored.get());
+            for (Entry entry : entries) {
+                walk.file(entry, stored.get());
+            }
             return true;
         }
+        String first = entries.getFirst().storedName();
         try {
-            walk.file(entry, cursor.content());
+            if (entries.size() == 1) {
+                walk.file(entries.getFirst(), cursor.content());
+                return true;
+            }
+            try (Spool.Content content = walk.spool(cursor.content(), cursor.size(), first)) {
+                for (Entry entry : entries) {
+                    walk.file(entry, content.view());
+                }
+            } catch (Refusal r) {
+                if (r.scope() != Refusal.Scope.ENTRY) {
+                    throw r;
+                }
+                r.problem().ifPresent(p -> walk.problem(p.kind(), p.entry(), p.message(), p.evidence()));
+            }
             return true;
         } catch (IOException e) {
             if (e instanceof RefusedIOException || e.getCause() instanceof RefusedIOException) {
@@ -137,8 +141,8 @@ final class NsisReader {
             }
             walk.problem(
                     ProblemKind.TRUNCATED,
-                    name,
-                    "NSIS file " + name + " could not be decoded; not vetted: " + e.getMessage(),
+                    first,
+                    "NSIS file " + first + " could not be decoded; not vetted: " + e.getMessage(),
                     Map.of("dataOffset", cursor.offset()));
             return false;
         }

@@ -43,45 +43,6 @@ public final class NsisDataBlock {
         return installer.solid() ? new SolidCursor(meter) : new FileCursor(meter);
     }
 
-    /** The content of the item at {@code offset} alone; empty when no item starts there. */
-    public Optional<InputStream> item(long offset, UnaryOperator<InputStream> meter)
-            throws IOException, FormatException {
-        Cursor c = open(meter);
-        boolean handedOver = false;
-        try {
-            while (c.next()) {
-                if (c.offset() == offset) {
-                    InputStream content = c.content();
-                    handedOver = true;
-                    return Optional.of(new InputStream() {
-                        @Override
-                        public int read() throws IOException {
-                            return content.read();
-                        }
-
-                        @Override
-                        public int read(byte[] b, int off, int len) throws IOException {
-                            return content.read(b, off, len);
-                        }
-
-                        @Override
-                        public void close() throws IOException {
-                            c.close();
-                        }
-                    });
-                }
-                if (c.offset() > offset) {
-                    break;
-                }
-            }
-            return Optional.empty();
-        } finally {
-            if (!handedOver) {
-                c.close();
-            }
-        }
-    }
-
     /** Items, one at a time: {@link #next()}, then at most one of {@link #stored()} or {@link #content()}. */
     public interface Cursor extends Closeable {
 

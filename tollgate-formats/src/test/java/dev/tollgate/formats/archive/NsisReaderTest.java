@@ -42,10 +42,10 @@ class NsisReaderTest {
                         "$INSTDIR/orbit.dll",
                         "$INSTDIR/d3dcompiler_47.dll",
                         "$INSTDIR/resources/readme.txt",
+                        "$INSTDIR/resources/readme-copy.txt",
                         "$LOCALAPPDATA/Orbit/zeros.bin",
                         "nsis-data/uninstaller-icons",
-                        "nsis-data/uninstaller",
-                        "$INSTDIR/resources/readme-copy.txt");
+                        "nsis-data/uninstaller");
         assertThat(c.files.get("$INSTDIR/d3dcompiler_47.dll"))
                 .isEqualTo(Files.readAllBytes(Path.of("..", "fixtures", "pe", "orbit-sigflip.dll")));
         assertThat(c.files.get("$INSTDIR/resources/readme-copy.txt"))
