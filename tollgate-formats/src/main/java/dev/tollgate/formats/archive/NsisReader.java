@@ -135,6 +135,21 @@ final class NsisReader {
                 r.problem().ifPresent(p -> walk.problem(p.kind(), p.entry(), p.message(), p.evidence()));
             }
             return true;
+        } catch (UnsupportedNsisException e) {
+            walk.problem(
+                    ProblemKind.UNSUPPORTED,
+                    first,
+                    "NSIS file " + first + " is compressed in a way this reader does not decode; not vetted: "
+                            + e.getMessage(),
+                    Map.of("dataOffset", cursor.offset()));
+            return false;
+        } catch (FormatException e) {
+            walk.problem(
+                    ProblemKind.TRUNCATED,
+                    first,
+                    "NSIS file " + first + " could not be decoded; not vetted: " + e.getMessage(),
+                    Map.of("dataOffset", cursor.offset()));
+            return false;
         } catch (IOException e) {
             if (e instanceof RefusedIOException || e.getCause() instanceof RefusedIOException) {
                 throw e;

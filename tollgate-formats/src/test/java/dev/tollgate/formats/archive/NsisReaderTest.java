@@ -125,6 +125,23 @@ class NsisReaderTest {
         assertThat(c.problems.getFirst().message()).contains("nsis container is malformed");
     }
 
+    @Test
+    void reportsAFileCompressedWithADictionaryAboveTheLimitAsUnsupported() throws IOException {
+        byte[] bytes = installer("lzma.exe");
+        int first = indexOfHeader(bytes) - 4;
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int data = first + 4 + (b.getInt(first) & 0x7FFFFFFF);
+        // The d3dcompiler_47.dll item (data offset 5001): length, then the LZMA properties and dictionary size.
+        b.putInt(data + 5001 + 4 + 1, 0x40000000);
+
+        Collected c = unpack("lzma.exe", bytes);
+
+        assertThat(c.kinds()).containsExactly(ProblemKind.TRUNCATED, ProblemKind.UNSUPPORTED);
+        assertThat(c.problems.get(1).entry()).isEqualTo("$INSTDIR\\d3dcompiler_47.dll");
+        assertThat(c.problems.get(1).message()).contains("LZMA dictionary of 1073741824 bytes");
+        assertThat(c.files).containsKey("$INSTDIR/orbit.dll").doesNotContainKey("$INSTDIR/d3dcompiler_47.dll");
+    }
+
     /** The stored header of stored.exe: right after the first header and its 4-byte length. */
     private static int indexOfHeader(byte[] bytes) {
         for (int at = 0; at + 28 <= bytes.length; at += 512) {
