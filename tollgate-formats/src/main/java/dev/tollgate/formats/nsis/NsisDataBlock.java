@@ -292,9 +292,12 @@ public final class NsisDataBlock {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : Byte.toUnsignedInt(one[0]);
+        public int read() {
+            // The LZMA and bzip2 decoders read their input byte by byte.
+            if (position >= view.size()) {
+                return -1;
+            }
+            return Byte.toUnsignedInt(view.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, position++));
         }
 
         @Override
