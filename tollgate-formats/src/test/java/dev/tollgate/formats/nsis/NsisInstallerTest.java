@@ -107,6 +107,47 @@ class NsisInstallerTest {
         assertThat(nsis.files()).extracting(NsisInstaller.File::name).contains("$LOCALAPPDATA\\Orbit\\zeros.bin");
     }
 
+    /**
+     * 7-Zip extracts empty files from an installer whose header is stored while its files are compressed: a way to
+     * hide a payload from tools built on it. Made from zlib.exe by storing its header uncompressed (and fixing the
+     * lengths and the CRC), as a hand-edited installer would.
+     */
+    @Test
+    void readsCompressedFilesBehindAStoredHeader() throws Exception {
+        byte[] bytes = read(FIXTURES.resolve("zlib.exe"));
+        NsisInstaller original = NsisInstaller.parse(ByteView.of(bytes));
+        int first = (int) original.firstHeader().offset();
+        int compressed = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(first + 28) & 0x7FFFFFFF;
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+        inflater.setInput(bytes, first + 32, compressed);
+        byte[] header = new byte[(int) original.firstHeader().headerLength()];
+        assertThat(inflater.inflate(header)).isEqualTo(header.length);
+        inflater.end();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(bytes, 0, first + 28);
+        out.write(ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(header.length)
+                .array());
+        out.write(header);
+        int dataStart = first + 32 + compressed;
+        int dataEnd = (int) original.firstHeader().payloadEnd();
+        out.write(bytes, dataStart, dataEnd - dataStart);
+        byte[] edited = out.toByteArray();
+        putU32(edited, first + 24, edited.length + 4 - first);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(edited, NsisFirstHeader.ALIGNMENT, edited.length - NsisFirstHeader.ALIGNMENT);
+        edited = java.util.Arrays.copyOf(edited, edited.length + 4);
+        putU32(edited, edited.length - 4, (int) crc.getValue());
+
+        NsisInstaller nsis = NsisInstaller.parse(ByteView.of(edited));
+
+        assertThat(nsis.headerCompressed()).isFalse();
+        assertThat(nsis.crc()).hasValueSatisfying(c -> assertThat(c.matches()).isTrue());
+        assertThat(digestsByName(nsis)).containsEntry("$INSTDIR\\d3dcompiler_47.dll", SIGFLIP_DLL);
+        assertThat(nsis.compression()).contains(NsisCompression.ZLIB);
+    }
+
     // ---- tampering: each rewrites one field of a good installer and expects one precise failure ----
 
     @Test
