@@ -3,6 +3,7 @@ package dev.tollgate.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.Finding;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureStatus;
@@ -66,6 +67,42 @@ class NsisScanTest {
                 .orElseThrow();
         assertThat(installer.type()).isEqualTo("nsis");
         assertThat(report.files()).extracting(FileRecord::path).contains(setup + "!$INSTDIR/orbit.dll");
+    }
+
+    @Test
+    void blocksAnElectronBuilderInstallerThroughItsInnerApp7z(@TempDir Path dir) throws IOException {
+        Path setup = asSetupExe(dir, Files.readAllBytes(NSIS.resolve("electron.exe")));
+
+        Report report = scan(setup);
+
+        String archive = setup + "!$PLUGINSDIR/app-64.7z";
+        assertThat(report.findings())
+                .filteredOn(f -> f.code().equals("signature.appended-data"))
+                .extracting(Finding::path)
+                .containsExactly(archive + "!d3dcompiler_47.dll");
+        assertThat(report.files())
+                .extracting(FileRecord::path)
+                .contains(archive, archive + "!orbit.dll", setup + "!nsis-data/uninstaller");
+        assertThat(report.verdict()).isEqualTo(Verdict.BLOCK);
+    }
+
+    /**
+     * At 7-Zip level 9 (electron-builder's "maximum") executables are stored with BCJ2, which the 7z reader does not
+     * decode: the DLL inside is not vetted, and the report says so on the inner archive.
+     */
+    @Test
+    void reportsAnInnerApp7zWhoseBcj2StreamsCannotBeDecoded(@TempDir Path dir) throws Exception {
+        Path setup = asSetupExe(dir, Files.readAllBytes(NSIS.resolve("electron-bcj2.exe")));
+
+        Report report = scan(setup);
+
+        String archive = setup + "!$PLUGINSDIR/app-64.7z";
+        assertThat(report.findings())
+                .filteredOn(f -> f.code().startsWith("archive."))
+                .singleElement()
+                .satisfies(f -> assertThat(f.path()).isEqualTo(archive));
+        assertThat(report.files()).extracting(FileRecord::path).doesNotContain(archive + "!d3dcompiler_47.dll");
+        assertThat(scan(setup, Policy.parse(ARCHIVE_HIGH, "test")).verdict()).isEqualTo(Verdict.HOLD);
     }
 
     @Test
