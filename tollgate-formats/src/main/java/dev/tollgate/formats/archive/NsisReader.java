@@ -19,8 +19,8 @@ import java.util.Set;
  * instruction that extracts it ({@code $INSTDIR/bin/app.dll}). The uninstaller's items are
  * {@code nsis-data/uninstaller-icons} and {@code nsis-data/uninstaller} (its own installer data, itself unpacked as
  * NSIS); items no instruction names (anything an attacker appended) are vetted too, as
- * {@code nsis-data/0x<offset>}: nothing in the data block goes unseen. An instruction whose offset is not the start of an item is a problem, as is an installer this reader
- * cannot decode: both hold the release.
+ * {@code nsis-data/0x<offset>}: nothing in the data block goes unseen. A failed CRC, an instruction whose offset is not
+ * the start of an item, a file that does not decode and an installer this reader does not know are problems.
  */
 final class NsisReader {
 

@@ -26,6 +26,7 @@ final class NsisBzip2InputStream extends InputStream {
     /** Bytes of one block before RLE1 decoding: 9 x 100,000 (NSIS_COMPRESS_BZIP2_LEVEL 9). */
     static final int MAX_BLOCK = 900_000;
 
+    private static final int INITIAL_BLOCK = 64 * 1024;
     private static final int BLOCK_MARK = 0x31;
     private static final int END_MARK = 0x17;
     private static final int MAX_GROUPS = 6;
@@ -198,7 +199,9 @@ final class NsisBzip2InputStream extends InputStream {
         }
 
         if (tt == null) {
-            tt = new int[MAX_BLOCK];
+            // Grown on demand: most NSIS files are far smaller than a block, and non-solid installers decode each
+            // file with a decoder of its own.
+            tt = new int[INITIAL_BLOCK];
         }
         int[] counts = new int[256];
         byte[] mtf = new byte[256];
@@ -245,6 +248,7 @@ final class NsisBzip2InputStream extends InputStream {
                     throw corrupt(consumed, "block holds more than " + MAX_BLOCK + " bytes");
                 }
                 counts[value] += (int) run;
+                ensureCapacity(length + (int) run);
                 for (int i = 0; i < run; i++) {
                     tt[length++] = value;
                 }
@@ -258,6 +262,7 @@ final class NsisBzip2InputStream extends InputStream {
             if (length >= MAX_BLOCK) {
                 throw corrupt(consumed, "block holds more than " + MAX_BLOCK + " bytes");
             }
+            ensureCapacity(length + 1);
             int index = symbol - 1;
             byte moved = mtf[index];
             System.arraycopy(mtf, 0, mtf, 1, index);
@@ -284,6 +289,12 @@ final class NsisBzip2InputStream extends InputStream {
         lastByte = -1;
         sameCount = 0;
         return true;
+    }
+
+    private void ensureCapacity(int needed) {
+        if (needed > tt.length) {
+            tt = java.util.Arrays.copyOf(tt, Math.min(MAX_BLOCK, Math.max(needed, 2 * tt.length)));
+        }
     }
 
     /** One canonical Huffman code of a block, decoded bit by bit as bzip2 does. */
