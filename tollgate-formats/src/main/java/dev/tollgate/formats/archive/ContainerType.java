@@ -2,6 +2,7 @@ package dev.tollgate.formats.archive;
 
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.TruncatedException;
+import dev.tollgate.formats.nsis.NsisInstaller;
 import java.util.Optional;
 
 /**
@@ -25,7 +26,12 @@ public enum ContainerType {
     RPM("rpm"),
     CAB("cab"),
     MSI("msi"),
-    ASAR("asar");
+    ASAR("asar"),
+    /**
+     * An NSIS installer: a PE whose own bytes hold NSIS's first header (at a 512-byte boundary, as its stub looks), or
+     * an uninstaller's data (the first header at offset 0) inside one.
+     */
+    NSIS("nsis");
 
     /** The root storage CLSID of a Windows Installer package (MSI SDK, "Installer database"). */
     static final long MSI_CLSID_LOW = 0x00000000000C1084L;
@@ -88,6 +94,10 @@ public enum ContainerType {
         }
         if (startsWith(v, 0, 0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1) && hasMsiRootClsid(v)) {
             return MSI;
+        }
+        // A WriteUninstaller item of an NSIS installer is installer data without the stub: the first header at 0.
+        if ((startsWith(v, 0, 'M', 'Z') || startsWith(v, 4, 0xEF, 0xBE, 0xAD, 0xDE)) && NsisInstaller.detect(v)) {
+            return NSIS;
         }
         return null;
     }

@@ -91,6 +91,7 @@ public final class Unpacker implements AutoCloseable {
                 case CAB -> CabReader.read(walk);
                 case MSI -> MsiReader.read(walk);
                 case ASAR -> AsarReader.read(walk);
+                case NSIS -> NsisReader.read(walk);
             }
         } catch (Refusal r) {
             r.problem().ifPresent(visitor::problem);
