@@ -3,11 +3,14 @@ package dev.tollgate.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.model.FileRecord;
+import dev.tollgate.model.FileType;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.Report;
 import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureStatus;
 import dev.tollgate.model.Verdict;
+import dev.tollgate.policy.Policy;
+import dev.tollgate.signatures.TrustAnchors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +68,7 @@ class NsisScanTest {
                 .filter(f -> f.path().equals(setup.toString()))
                 .findFirst()
                 .orElseThrow();
-        assertThat(installer.type()).isEqualTo("nsis");
+        assertThat(installer.type()).isEqualTo(FileType.NSIS);
         assertThat(report.files()).extracting(FileRecord::path).contains(setup + "!$INSTDIR/orbit.dll");
     }
 

@@ -34,6 +34,8 @@ public enum FileType {
     OLE("ole"),
     MSI("msi"),
     ASAR("asar"),
+    /** A Nullsoft (NSIS) installer: a PE stub with its compressed payload appended. */
+    NSIS("nsis"),
     PDF("pdf"),
     PNG("png"),
     JPEG("jpeg"),
