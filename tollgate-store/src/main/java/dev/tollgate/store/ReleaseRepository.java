@@ -50,6 +50,14 @@ public final class ReleaseRepository {
                 .optional();
     }
 
+    /** The release, its row locked until the caller's transaction ends: decisions on one release go one at a time. */
+    public Optional<ReleaseRow> lockForUpdate(String id) {
+        return jdbc.sql("SELECT * FROM releases WHERE id = ? FOR UPDATE")
+                .param(id)
+                .query(ReleaseRepository::release)
+                .optional();
+    }
+
     public Optional<ReleaseRow> findByVersion(String productId, String version) {
         return jdbc.sql("SELECT * FROM releases WHERE product_id = ? AND version = ?")
                 .params(productId, version)
