@@ -22,6 +22,11 @@ final class Audit {
         this.clock = clock;
     }
 
+    /** Entries oldest first, after the sequence number {@code afterSeq}. */
+    dev.tollgate.store.Page<dev.tollgate.store.AuditEntry> page(long afterSeq, int limit) {
+        return log.page(afterSeq, limit);
+    }
+
     void record(String actor, String action, String subject, Map<String, ?> details) {
         log.append(actor, action, subject, json.writeValueAsString(details), clock.instant());
     }

@@ -1,7 +1,6 @@
 package dev.tollgate.server;
 
 import dev.tollgate.store.AuditEntry;
-import dev.tollgate.store.AuditLog;
 import dev.tollgate.store.Page;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -11,9 +10,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 final class AuditController {
 
-    private final AuditLog log;
+    private final Audit log;
 
-    AuditController(AuditLog log) {
+    AuditController(Audit log) {
         this.log = log;
     }
 
