@@ -231,6 +231,8 @@ final class AnalysisWorkers implements SmartLifecycle {
                 details.put("approval", outcome.approval().label());
                 details.put("previousId", outcome.previousId().orElse(null));
                 details.put("findings", outcome.findings().size());
+                details.put("node", node);
+                details.put("attempt", job.attempts());
                 audit.record(Audit.SYSTEM, "release.vetted", "release:" + release.id(), details);
                 return true;
             });

@@ -39,9 +39,11 @@ final class TestServer implements AutoCloseable {
         properties.put("spring.lifecycle.timeout-per-shutdown-phase", "10s");
         properties.put("logging.level.dev.tollgate", "INFO");
         properties.putAll(extra);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(TollgateServer.class)
-                .properties(properties)
-                .run();
+        // as command-line arguments, which win over application.properties (default properties would not)
+        String[] args = properties.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(TollgateServer.class).run(args);
         return new TestServer(context);
     }
 
