@@ -85,8 +85,10 @@ final class SecretBox {
             byte[] fresh = new byte[KEY_BYTES];
             random.nextBytes(fresh);
             Path temporary = Files.createTempFile(
-                    file.getParent(), "secret-", ".tmp", PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rw-------")));
+                    file.getParent(),
+                    "secret-",
+                    ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(temporary, fresh);
             try {
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);

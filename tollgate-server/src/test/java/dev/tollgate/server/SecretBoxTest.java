@@ -22,7 +22,8 @@ class SecretBoxTest {
 
         assertThat(sealed).startsWith("v1:").doesNotContain("hunter2");
         assertThat(new SecretBox(keyFile).open(sealed, "webhook:1")).isEqualTo("hunter2");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+                .isEqualTo("rw-------");
         assertThatThrownBy(() -> box.open(sealed, "webhook:2")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SecretBox(dir.resolve("other.key")).open(sealed, "webhook:1"))
                 .isInstanceOf(IllegalArgumentException.class);
