@@ -8,6 +8,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
@@ -100,6 +101,14 @@ final class ProblemAdvice {
         return Problems.response(
                 HttpStatus.METHOD_NOT_ALLOWED,
                 "The method " + e.getMethod() + " is not allowed on this path.",
+                request.getRequestURI());
+    }
+
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(RequestRejectedException e, HttpServletRequest request) {
+        return Problems.response(
+                HttpStatus.BAD_REQUEST,
+                "The request was refused as malformed (its path, headers or form fields).",
                 request.getRequestURI());
     }
 

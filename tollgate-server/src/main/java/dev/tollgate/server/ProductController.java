@@ -50,7 +50,9 @@ final class ProductController {
         return product(products.find(id));
     }
 
-    @PostMapping(path = "/api/v1/products/{id}/trust-anchors")
+    @PostMapping(
+            path = "/api/v1/products/{id}/trust-anchors",
+            consumes = {"application/x-pem-file", "application/pem-certificate-chain", "text/plain"})
     @ResponseStatus(HttpStatus.CREATED)
     @RequiresPermission(Permission.PRODUCT_WRITE)
     Api.TrustAnchorsAdded addTrustAnchors(@PathVariable String id, @RequestBody(required = false) String pem) {
@@ -69,7 +71,9 @@ final class ProductController {
         return products.trustAnchors(id).stream().map(ProductController::anchor).toList();
     }
 
-    @PutMapping(path = "/api/v1/products/{id}/policy")
+    @PutMapping(
+            path = "/api/v1/products/{id}/policy",
+            consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
     @RequiresPermission(Permission.PRODUCT_WRITE)
     Api.PolicySet putPolicy(@PathVariable String id, @RequestBody(required = false) String yaml) {
         String sha256 = products.putPolicy(PermissionInterceptor.caller(), id, yaml);

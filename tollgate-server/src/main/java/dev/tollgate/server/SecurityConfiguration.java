@@ -8,6 +8,7 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Every route needs an API token but {@code /actuator/health} and the error page; which role may do what is declared
@@ -38,5 +39,15 @@ class SecurityConfiguration {
                         .anyRequest()
                         .authenticated());
         return http.build();
+    }
+
+    /** A request the firewall refuses (an encoded slash, a bad header) is a 400 problem, not a 500. */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler(Problems problems) {
+        return (request, response, e) -> problems.write(
+                request,
+                response,
+                HttpStatus.BAD_REQUEST,
+                "The request was refused as malformed (its path, headers or form fields).");
     }
 }

@@ -4,6 +4,9 @@ import jakarta.servlet.MultipartConfigElement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.tomcat.util.buf.EncodedSolidusHandling;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.multipart.support.StandardServletMultipartResolver;
@@ -38,6 +41,16 @@ class WebConfiguration implements WebMvcConfigurer {
                 settings.dataDirectory().resolve("blobs").resolve("incoming"));
         long max = settings.maxUpload().toBytes();
         return new MultipartConfigElement(spool.toString(), max, max + (1 << 20), IN_MEMORY_PART_BYTES);
+    }
+
+    /**
+     * An encoded slash ({@code %2F}) reaches Spring Security's firewall, which refuses it with a problem, instead of
+     * Tomcat refusing it with an HTML page.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> encodedSlashesToTheFirewall() {
+        return factory -> factory.addConnectorCustomizers(
+                connector -> connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()));
     }
 
     @Bean

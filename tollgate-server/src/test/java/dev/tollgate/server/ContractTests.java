@@ -224,6 +224,11 @@ abstract class ContractTests {
         String anchors = "/api/v1/products/" + product + "/trust-anchors";
         assertProblem(http.post(ADMIN, anchors, "application/x-pem-file", "hello"), 400, "not PEM");
         assertProblem(
+                http.post(ADMIN, anchors, "application/x-www-form-urlencoded", Releases3cx.rootPem()),
+                415,
+                "application/x-pem-file");
+        assertProblem(http.get(ADMIN, "/api/v1/products/a%2Fb"), 400, "malformed");
+        assertProblem(
                 http.post(
                         ADMIN,
                         anchors,
