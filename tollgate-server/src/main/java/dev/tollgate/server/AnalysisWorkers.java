@@ -183,10 +183,14 @@ final class AnalysisWorkers implements SmartLifecycle {
             try {
                 run(job.get());
             } catch (RuntimeException e) {
-                LOG.error(
-                        "job {}: unexpected failure; its lease will run out and it will be retried",
-                        job.get().id(),
-                        e);
+                if (running) {
+                    LOG.error(
+                            "job {}: unexpected failure; its lease will run out and it will be retried",
+                            job.get().id(),
+                            e);
+                } else { // the node stopped under it (the database closed): stop() gave its lease back
+                    LOG.info("job {}: abandoned at shutdown ({})", job.get().id(), e.getMessage());
+                }
             } finally {
                 active.remove(job.get().id());
             }

@@ -12,6 +12,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,9 +35,24 @@ final class ReleaseVetting {
     private final Path work;
     private final ServerSettings settings;
 
+    /** A work directory older than this was left by a node that died mid-analysis (no analysis lasts this long). */
+    private static final Duration ABANDONED = Duration.ofDays(1);
+
     ReleaseVetting(ServerSettings settings) throws IOException {
         this.settings = settings;
         this.work = Files.createDirectories(settings.dataDirectory().resolve("work"));
+        removeAbandoned();
+    }
+
+    private void removeAbandoned() throws IOException {
+        Instant before = Instant.now().minus(ABANDONED);
+        try (Stream<Path> dirs = Files.list(work)) {
+            for (Path dir : dirs.toList()) {
+                if (Files.getLastModifiedTime(dir).toInstant().isBefore(before)) {
+                    deleteTree(dir);
+                }
+            }
+        }
     }
 
     /** A file of a release to vet: its blob and the name it was uploaded under. */

@@ -80,6 +80,51 @@ class KillIT {
         }
     }
 
+    @Test
+    void aNodeStoppedMidAnalysisGivesItsLeaseBackAndTheNextNodeRunsTheJobAtOnce(@TempDir Path data) throws Exception {
+        try (TestDatabase database = TestDatabase.create("postgresql");
+                TestServer api = TestServer.start(data, database, Map.of("tollgate.role", "api"))) {
+            String product = api.http
+                    .postJson(ADMIN, "/api/v1/products", "{\"vendor\": \"Orbit Telecom\", \"name\": \"Stopped\"}")
+                    .field("id");
+            String release =
+                    accepted(api.http.upload(ADMIN, product, Optional.of("9.1"), Optional.of(largeRelease(2000))));
+            TestServer stopping = TestServer.start(
+                    data,
+                    database,
+                    Map.of("tollgate.role", "worker", "tollgate.workers", 1, "tollgate.shutdown-grace", "100ms"));
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (!api.http
+                        .get(ADMIN, "/api/v1/releases/" + release)
+                        .field("status")
+                        .equals("analysing")) {
+                    assertThat(System.nanoTime()).isLessThan(deadline);
+                    Thread.sleep(20);
+                }
+            } finally {
+                stopping.close();
+            }
+            JdbcClient jdbc = JdbcClient.create(api.bean(DataSource.class));
+            assertThat(jdbc.sql("SELECT state FROM jobs WHERE payload = ?")
+                            .param(release)
+                            .query(String.class)
+                            .single())
+                    .as("the lease was given back, not left to run out")
+                    .isEqualTo("queued");
+            try (TestServer next = TestServer.start(data, database, Map.of("tollgate.role", "worker"))) {
+                assertThat(next.http.get(null, "/actuator/health").status()).isEqualTo(200);
+                awaitVetted(api.http, release);
+                assertThat(jdbc.sql("SELECT attempts FROM jobs WHERE payload = ?")
+                                .param(release)
+                                .query(Integer.class)
+                                .single())
+                        .as("a given-back attempt does not count")
+                        .isEqualTo(1);
+            }
+        }
+    }
+
     private static void awaitStatus(Http http, String release, String wanted, Process worker) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!http.get(ADMIN, "/api/v1/releases/" + release).field("status").equals(wanted)) {
