@@ -29,9 +29,9 @@ import picocli.CommandLine.Parameters;
         name = "submit",
         sortOptions = false,
         description = {
-            "Uploads a release to a Tollgate server (POST /api/v1/products/ID/releases), waits until it is vetted "
-                    + "and prints the verdict.",
-            "The report goes to stdout with --format json; progress and errors go to stderr."
+            "Uploads a release to a Tollgate server, waits until it is vetted and prints the verdict.",
+            "The upload is POST /api/v1/products/ID/releases. With --format json the server's report goes to stdout;"
+                    + " progress and errors go to stderr."
         },
         footer = {"", "Exit codes: 0 allow, 3 hold (or the analysis failed), 4 block, 2 usage error, 1 error."})
 final class SubmitCommand implements Callable<Integer> {
