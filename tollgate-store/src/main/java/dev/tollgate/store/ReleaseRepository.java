@@ -215,7 +215,7 @@ public final class ReleaseRepository {
                 .list();
     }
 
-    /** How many releases have each verdict, for metrics. */
+    /** How many releases are in this status. */
     public long countByStatus(ReleaseStatus status) {
         return jdbc.sql("SELECT COUNT(*) FROM releases WHERE status = ?")
                 .param(status.label())
