@@ -88,14 +88,31 @@ public final class TrustAnchors {
     /** {@link #standard(List)} with the environment given, and the JDK's roots optional (for tests). */
     public static TrustAnchors standard(List<Path> extraPems, Map<String, String> environment, boolean includeJdkRoots)
             throws IOException {
+        List<X509Certificate> extra = new ArrayList<>();
+        for (Path pem : extraPems) {
+            extra.addAll(readPem(pem));
+        }
+        return standardWith(extra, environment, includeJdkRoots);
+    }
+
+    /**
+     * The JDK's roots, the configured trust store, then {@code extra}: what {@link #standard(List)} trusts, with
+     * certificates the caller already holds (a server's per-product anchors) instead of PEM files.
+     *
+     * @throws IOException when {@code $TOLLGATE_TRUST_ROOTS} names a missing or unreadable file
+     */
+    public static TrustAnchors standardWith(List<X509Certificate> extra) throws IOException {
+        return standardWith(extra, System.getenv(), true);
+    }
+
+    private static TrustAnchors standardWith(
+            List<X509Certificate> extra, Map<String, String> environment, boolean includeJdkRoots) throws IOException {
         List<X509Certificate> given = new ArrayList<>();
         Optional<Path> configured = configuredRootsFile(environment);
         if (configured.isPresent()) {
             given.addAll(readPem(configured.get()));
         }
-        for (Path pem : extraPems) {
-            given.addAll(readPem(pem));
-        }
+        given.addAll(extra);
         if (!includeJdkRoots) {
             return of(given);
         }

@@ -1,0 +1,10 @@
+package dev.tollgate.server;
+
+/** The contract tests on the embedded H2 database, the default of {@code ./tollgate serve}. */
+class H2ContractIT extends ContractTests {
+
+    @Override
+    String databaseKind() {
+        return "h2";
+    }
+}
