@@ -221,6 +221,10 @@ public final class JarVerifier {
                 continue; // A signed entry that was removed: the remaining ones still verify (as the JDK does).
             }
             Map<String, String> attributes = manifest.sections().getOrDefault(name, Map.of());
+            if (onlyWeakDigests(attributes)) {
+                problems.add("entry " + name + " has only SHA-1 or MD5 digests, which the JDK treats as unsigned");
+                continue;
+            }
             Optional<Boolean> entryOk =
                     entryDigest(attributes, hashes, evidence.extraDigests.getOrDefault(name, Map.of()));
             if (entryOk.isEmpty()) {
@@ -255,6 +259,19 @@ public final class JarVerifier {
                 problems,
                 Certificates.thumbprintSha1(signer),
                 root.map(Certificates::thumbprint).orElse(""));
+    }
+
+    /**
+     * Whether the entry's manifest digests are all SHA-1 or MD5: the JDK (jdk.jar.disabledAlgorithms since JDK 17)
+     * loads such an entry as unsigned, so it is not covered here either, whatever the digest says.
+     */
+    private static boolean onlyWeakDigests(Map<String, String> attributes) {
+        List<String> algorithms = attributes.keySet().stream()
+                .filter(k -> k.endsWith("-DIGEST"))
+                .map(k -> k.substring(0, k.length() - "-DIGEST".length()))
+                .toList();
+        return !algorithms.isEmpty()
+                && algorithms.stream().allMatch(a -> a.equals("SHA1") || a.equals("SHA-1") || a.equals("MD5"));
     }
 
     /** The manifest's digest of an entry against the scan's hashes: empty when no checkable algorithm is named. */
