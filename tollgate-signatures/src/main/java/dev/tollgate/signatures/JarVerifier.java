@@ -198,6 +198,13 @@ public final class JarVerifier {
             // Bouncy Castle reports malformed blocks with a range of checked and unchecked exceptions.
             return malformed("the signature block does not parse or verify: " + e.getMessage());
         }
+        // The JDK ignores a signature whose .SF or manifest it cannot read, and loads the entries unsigned.
+        Optional<String> unreadable = Manifest.jdkProblem(sfBytes)
+                .map(p -> "the signature file " + p)
+                .or(() -> Manifest.jdkProblem(manifest.raw()).map(p -> "the manifest " + p));
+        if (unreadable.isPresent()) {
+            return malformed(unreadable.get() + ", so the JDK ignores this signature");
+        }
         SignatureStatus status = SignatureStatus.VALID;
         Manifest sf = Manifest.parse(sfBytes);
         boolean wholeManifest = sf.main().entrySet().stream()
@@ -416,7 +423,9 @@ public final class JarVerifier {
                     continue;
                 }
                 if (pendingKey != null) {
-                    current.putIfAbsent(pendingKey, pendingValue.toString());
+                    // A repeated attribute takes its last value, as java.util.jar.Attributes does (what the JDK
+                    // checks).
+                    current.put(pendingKey, pendingValue.toString());
                     if (pendingKey.equals("NAME") && current != main && sectionName == null) {
                         sectionName = pendingValue.toString();
                     }
@@ -440,7 +449,7 @@ public final class JarVerifier {
                 }
             }
             if (pendingKey != null) {
-                current.putIfAbsent(pendingKey, pendingValue.toString());
+                current.put(pendingKey, pendingValue.toString());
                 if (pendingKey.equals("NAME") && current != main && sectionName == null) {
                     sectionName = pendingValue.toString();
                 }
@@ -450,6 +459,63 @@ public final class JarVerifier {
                 sections.put(sectionName, current);
             }
             return new Manifest(bytes, main, sections, rawSections);
+        }
+
+        private static final java.util.regex.Pattern HEADER_NAME =
+                java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,70}");
+
+        /** The longest line, its break included, that java.util.jar.Manifest reads (its line buffer). */
+        static final int MAX_LINE_BYTES = 512;
+
+        /**
+         * Why {@code java.util.jar.Manifest} (JDK 25 {@code Manifest.read} and {@code Attributes.read}) would refuse
+         * {@code bytes}, if it would: a line longer than {@value #MAX_LINE_BYTES} bytes or without a line break, a
+         * header that is not {@code name: value} with a valid name, a continuation line with nothing to continue, or a
+         * section that does not start with {@code Name:}. Empty when the JDK reads it.
+         */
+        static Optional<String> jdkProblem(byte[] bytes) {
+            boolean main = true;
+            boolean expectName = false;
+            boolean header = false;
+            int number = 0;
+            for (int[] line : lines(bytes)) {
+                number++;
+                String at = "line " + number + " ";
+                if (line[1] == line[2]) {
+                    return Optional.of(at + "does not end with a line break");
+                }
+                if (line[2] - line[0] > MAX_LINE_BYTES) {
+                    return Optional.of(at + "is longer than " + MAX_LINE_BYTES + " bytes");
+                }
+                String text = new String(bytes, line[0], line[1] - line[0], StandardCharsets.UTF_8);
+                if (text.isEmpty()) {
+                    if (!expectName) {
+                        main = false;
+                        expectName = true; // empty lines between sections are skipped
+                        header = false;
+                    }
+                    continue;
+                }
+                if (text.startsWith(" ")) {
+                    if (!header) {
+                        return Optional.of(at + "continues nothing");
+                    }
+                    continue;
+                }
+                int colon = text.indexOf(':');
+                if (colon < 0
+                        || colon + 1 >= text.length()
+                        || text.charAt(colon + 1) != ' '
+                        || !HEADER_NAME.matcher(text.substring(0, colon)).matches()) {
+                    return Optional.of(at + "is not a header 'name: value'");
+                }
+                if (expectName && !main && !text.substring(0, colon).equalsIgnoreCase("Name")) {
+                    return Optional.of(at + "starts a section without 'Name:'");
+                }
+                expectName = false;
+                header = true;
+            }
+            return Optional.empty();
         }
 
         /** Line starts, ends (without the line break) and the next line's start, for CRLF, LF or CR breaks. */

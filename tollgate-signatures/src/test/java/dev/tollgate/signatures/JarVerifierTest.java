@@ -169,4 +169,56 @@ class JarVerifierTest {
             assertThat(codes(inspection)).containsExactly("jar.unsigned-entry");
         }
     }
+
+    /** Found by JarVerifierFuzzTest: we kept a repeated digest's first value, the JDK its last. */
+    @Test
+    void aRepeatedDigestTakesItsLastValueAsTheJdkDoes() {
+        byte[] content = bytes("hello\n");
+        byte[] manifest = bytes("Manifest-Version: 1.0\r\n\r\nName: a.txt\r\nSHA-256-Digest: "
+                + TestJar.base64("SHA-256", bytes("something else")) + "\r\nSHA-256-Digest: "
+                + TestJar.base64("SHA-256", content) + "\r\n\r\n");
+        TestJar jar = TestJar.signed(manifest, TestJar.signatureFile(manifest), Map.of("a.txt", content));
+
+        assertThat(JarVerifier.Manifest.parse(manifest).sections().get("a.txt"))
+                .containsEntry("SHA-256-DIGEST", TestJar.base64("SHA-256", content));
+        assertThat(verify(jar).signatures().getFirst().status()).isEqualTo(SignatureStatus.VALID);
+        assertThat(jar.jdkReading("a.txt")).isEqualTo(TestJar.JdkReading.SIGNED);
+    }
+
+    /**
+     * Found by JarVerifierFuzzTest: a .SF whose first section does not start with "Name:" was read around; the JDK
+     * refuses the whole file, ignores the signature and loads every entry unsigned.
+     */
+    @Test
+    void aSignatureFileTheJdkCannotReadIsMalformed() {
+        TestJar good = TestJar.of(entries());
+        byte[] sf = bytes(
+                new String(good.signatureFile(), StandardCharsets.UTF_8).replaceFirst("\r\nName: a", "\r\n@Name: a"));
+        TestJar jar = TestJar.signed(good.manifest(), sf, good.entries());
+
+        PeInspection inspection = verify(jar);
+
+        assertThat(jar.jdkReading(LONG_NAME)).isEqualTo(TestJar.JdkReading.UNSIGNED);
+        assertThat(inspection.signatures()).singleElement().satisfies(s -> {
+            assertThat(s.status()).isEqualTo(SignatureStatus.MALFORMED);
+            assertThat(s.problems())
+                    .containsExactly("the signature file line 5 is not a header 'name: value', so the JDK ignores this"
+                            + " signature");
+        });
+    }
+
+    @Test
+    void namesWhatTheJdkWouldRefuseInAManifest() {
+        assertThat(JarVerifier.Manifest.jdkProblem(TestJar.manifest(entries()))).isEmpty();
+        assertThat(JarVerifier.Manifest.jdkProblem(bytes("Manifest-Version: 1.0")))
+                .contains("line 1 does not end with a line break");
+        assertThat(JarVerifier.Manifest.jdkProblem(bytes("X-Long: " + "x".repeat(600) + "\r\n")))
+                .contains("line 1 is longer than 512 bytes");
+        assertThat(JarVerifier.Manifest.jdkProblem(bytes(" continued\r\n"))).contains("line 1 continues nothing");
+        assertThat(JarVerifier.Manifest.jdkProblem(bytes("A:b\r\n"))).contains("line 1 is not a header 'name: value'");
+        assertThat(JarVerifier.Manifest.jdkProblem(bytes("A: b\r\n\r\n\r\nX: y\r\n")))
+                .contains("line 4 starts a section without 'Name:'");
+        assertThat(JarVerifier.Manifest.jdkProblem(bytes("A: b\n\nname: a.txt\n continued\nX-Y: z\n\n\n")))
+                .isEmpty();
+    }
 }
