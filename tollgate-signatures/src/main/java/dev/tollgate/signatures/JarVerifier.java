@@ -469,8 +469,7 @@ public final class JarVerifier {
 
         /**
          * Why {@code java.util.jar.Manifest} (JDK 25 {@code Manifest.read} and {@code Attributes.read}) would refuse
-         * {@code bytes}, if it would: a line longer than {@value #MAX_LINE_BYTES} bytes or without a line break, a
-         * header that is not {@code name: value} with a valid name, a continuation line with nothing to continue, or a
+         * {@code bytes}, if it would: a line longer than {@value #MAX_LINE_BYTES} bytes, a header that is not {@code name: value} with a valid name, a continuation line with nothing to continue, or a
          * section that does not start with {@code Name:}. Empty when the JDK reads it.
          */
         static Optional<String> jdkProblem(byte[] bytes) {
@@ -481,9 +480,6 @@ public final class JarVerifier {
             for (int[] line : lines(bytes)) {
                 number++;
                 String at = "line " + number + " ";
-                if (line[1] == line[2]) {
-                    return Optional.of(at + "does not end with a line break");
-                }
                 if (line[2] - line[0] > MAX_LINE_BYTES) {
                     return Optional.of(at + "is longer than " + MAX_LINE_BYTES + " bytes");
                 }
@@ -518,7 +514,10 @@ public final class JarVerifier {
             return Optional.empty();
         }
 
-        /** Line starts, ends (without the line break) and the next line's start, for CRLF, LF or CR breaks. */
+        /**
+         * Line starts, ends (without the line break) and the next line's start, for CRLF, LF or CR breaks; a last line
+         * without a break is not a line.
+         */
         private static List<int[]> lines(byte[] bytes) {
             List<int[]> out = new ArrayList<>();
             int start = 0;
@@ -532,9 +531,7 @@ public final class JarVerifier {
                     start = i + 1;
                 }
             }
-            if (start < bytes.length) {
-                out.add(new int[] {start, bytes.length, bytes.length});
-            }
+            // A last line without a line break is ignored, as java.util.jar.Manifest ignores it.
             return out;
         }
     }
