@@ -411,6 +411,10 @@ public final class JarVerifier {
             Map<String, Map<String, String>> sections = new LinkedHashMap<>();
             Map<String, byte[]> rawSections = new LinkedHashMap<>();
             List<int[]> lines = lines(bytes);
+            // java.util.jar.Manifest drops a last line without a line break and, when that line continues a header,
+            // the header too (it peeks at the continuation, then meets the end).
+            int complete = lines.isEmpty() ? 0 : lines.getLast()[2];
+            boolean danglingContinuation = complete < bytes.length && bytes[complete] == ' ';
             Map<String, String> current = main;
             int sectionStart = 0;
             String sectionName = null;
@@ -448,7 +452,7 @@ public final class JarVerifier {
                     pendingValue = new StringBuilder(text.substring(colon + 2));
                 }
             }
-            if (pendingKey != null) {
+            if (pendingKey != null && !danglingContinuation) {
                 current.put(pendingKey, pendingValue.toString());
                 if (pendingKey.equals("NAME") && current != main && sectionName == null) {
                     sectionName = pendingValue.toString();

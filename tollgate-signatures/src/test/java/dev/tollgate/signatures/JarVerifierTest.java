@@ -227,5 +227,11 @@ class JarVerifierTest {
                 JarVerifier.Manifest.parse(bytes("A: b\r\n\r\nName: x\r\nSHA-256-Digest: good\r\nSHA-256-Digest: cut"));
 
         assertThat(parsed.sections().get("x")).containsEntry("SHA-256-DIGEST", "good");
+        assertThat(JarVerifier.Manifest.parse(
+                                bytes("A: b\r\n\r\nName: x\r\nSHA-256-Digest: good\r\nSHA-256-Digest: cut\r\n c"))
+                        .sections()
+                        .get("x"))
+                .as("a header continued on the cut line is dropped with it")
+                .containsEntry("SHA-256-DIGEST", "good");
     }
 }
