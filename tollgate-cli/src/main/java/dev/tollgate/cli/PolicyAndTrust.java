@@ -4,6 +4,7 @@ import dev.tollgate.engine.ScanOptions;
 import dev.tollgate.formats.archive.Limits;
 import dev.tollgate.policy.Policy;
 import dev.tollgate.policy.PolicyException;
+import dev.tollgate.policy.PolicyLoader;
 import dev.tollgate.signatures.TrustAnchors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ final class PolicyAndTrust {
             result = result.withThreads(n);
         }
         try {
-            Policy loaded = policy.isEmpty() ? Policy.defaults() : Policy.load(policy.get());
+            Policy loaded = policy.isEmpty() ? Policy.defaults() : PolicyLoader.load(policy.get());
             result = result.withPolicy(loaded).withLimits(loaded.limits(result.limits()));
         } catch (PolicyException e) {
             throw usage.apply(e.getMessage());

@@ -297,7 +297,9 @@ class MainTest {
 
         Run run = run("scan", "--format", "json", dir.toString());
 
-        assertThat(run.exit()).isIn(Main.EXIT_ALLOW, Main.EXIT_HOLD, Main.EXIT_BLOCK);
+        // Allowed: an empty file, a DOS stub, a PE header with nothing behind it and data hide nothing; what is odd
+        // about them is reported below high, and the default policy holds only on high. Never an internal error.
+        assertThat(run.exit()).isEqualTo(Main.EXIT_ALLOW);
         JsonNode json = run.json();
         List<String> types = new ArrayList<>();
         json.path("files").forEach(f -> types.add(f.path("type").asText()));
@@ -327,7 +329,10 @@ class MainTest {
         Path evil = write("evil\u001b[2Jname.txt", "x");
         Run run = run("scan", evil.toString());
 
-        assertThat(run.out()).doesNotContain("\u001b").contains("evil\\x1b[2Jname.txt");
+        assertThat(run.out())
+                .as("exit %s, err %s", run.exit(), run.err())
+                .doesNotContain("\u001b")
+                .contains("evil\\x1b[2Jname.txt");
     }
 
     @Test
@@ -449,7 +454,7 @@ class MainTest {
 
         assertThat(run.exit()).isEqualTo(Main.EXIT_USAGE);
         assertOneCleanErrorLine(run);
-        assertThat(run.err()).contains(policy + ": limits: maxDepth=100: must be between 1 and 64");
+        assertThat(run.err()).contains(policy + ":2: limits.maxDepth: maxDepth=100: must be between 1 and 64");
     }
 
     @Test

@@ -121,6 +121,9 @@ final class ScanCacheEntry {
         } catch (IOException e) {
             String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
             throw new InvalidEntryException("not valid JSON (" + oneLine(String.valueOf(why)) + ")");
+        } catch (NumberFormatException e) {
+            // Jackson's BigDecimal parsing throws this unwrapped for an exponent beyond an int (4.6e5330455369).
+            throw new InvalidEntryException("not valid JSON (" + oneLine(String.valueOf(e.getMessage())) + ")");
         }
         try {
             return records(root, key);

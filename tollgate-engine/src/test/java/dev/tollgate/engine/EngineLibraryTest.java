@@ -11,6 +11,7 @@ import dev.tollgate.model.Severity;
 import dev.tollgate.model.Verdict;
 import dev.tollgate.model.Vetting;
 import dev.tollgate.policy.Policy;
+import dev.tollgate.policy.PolicyLoader;
 import dev.tollgate.report.RecordCodec;
 import dev.tollgate.signatures.TrustAnchors;
 import java.io.IOException;
@@ -60,7 +61,7 @@ class EngineLibraryTest {
                 .extracting(Finding::severity)
                 .containsExactly(Severity.CRITICAL);
         assertThat(Policy.defaults().decide(vetting).verdict()).isEqualTo(Verdict.BLOCK);
-        Policy lenient = Policy.parse("severities:\n  signature.appended-data: medium\n", "lenient.yaml");
+        Policy lenient = PolicyLoader.parse("severities:\n  signature.appended-data: medium\n", "lenient.yaml");
         Report again = lenient.decide(vetting);
         assertThat(again.verdict()).isEqualTo(Verdict.ALLOW);
         assertThat(again.files()).isEqualTo(vetting.files());

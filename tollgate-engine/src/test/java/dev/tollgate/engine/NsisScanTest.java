@@ -10,6 +10,7 @@ import dev.tollgate.model.Severity;
 import dev.tollgate.model.SignatureStatus;
 import dev.tollgate.model.Verdict;
 import dev.tollgate.policy.Policy;
+import dev.tollgate.policy.PolicyLoader;
 import dev.tollgate.signatures.TrustAnchors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,7 +106,8 @@ class NsisScanTest {
                 .singleElement()
                 .satisfies(f -> assertThat(f.path()).isEqualTo(archive));
         assertThat(report.files()).extracting(FileRecord::path).doesNotContain(archive + "!d3dcompiler_47.dll");
-        assertThat(scan(setup, Policy.parse(ARCHIVE_HIGH, "test")).verdict()).isEqualTo(Verdict.HOLD);
+        assertThat(scan(setup, PolicyLoader.parse(ARCHIVE_HIGH, "test")).verdict())
+                .isEqualTo(Verdict.HOLD);
     }
 
     @Test
@@ -142,7 +144,8 @@ class NsisScanTest {
                 .isNotEmpty()
                 .allSatisfy(f -> assertThat(f.path()).isEqualTo(setup.toString()))
                 .anySatisfy(f -> assertThat(f.message()).contains("fails its CRC-32"));
-        assertThat(scan(setup, Policy.parse(ARCHIVE_HIGH, "test")).verdict()).isEqualTo(Verdict.HOLD);
+        assertThat(scan(setup, PolicyLoader.parse(ARCHIVE_HIGH, "test")).verdict())
+                .isEqualTo(Verdict.HOLD);
     }
 
     @Test
@@ -159,7 +162,8 @@ class NsisScanTest {
                 .singleElement()
                 .satisfies(f -> assertThat(f.message()).contains("does not decode as zlib, bzip2 or lzma"));
         assertThat(report.files()).extracting(FileRecord::path).containsExactly(setup.toString());
-        assertThat(scan(setup, Policy.parse(ARCHIVE_HIGH, "test")).verdict()).isEqualTo(Verdict.HOLD);
+        assertThat(scan(setup, PolicyLoader.parse(ARCHIVE_HIGH, "test")).verdict())
+                .isEqualTo(Verdict.HOLD);
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.tollgate.model.Severity;
 import dev.tollgate.model.Verdict;
 import dev.tollgate.policy.Policy;
 import dev.tollgate.policy.PolicyException;
+import dev.tollgate.policy.PolicyLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -194,7 +195,7 @@ class ScanEngineTest {
                 return out;
             }
         };
-        Policy lenient = Policy.parse("severities:\n  intel.*: high\n", "test");
+        Policy lenient = PolicyLoader.parse("severities:\n  intel.*: high\n", "test");
 
         Report report = ScanEngine.create(
                         ScanOptions.defaults().withAnalyzers(List.of(intel)).withPolicy(lenient))

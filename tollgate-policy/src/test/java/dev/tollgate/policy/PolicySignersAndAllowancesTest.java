@@ -32,7 +32,7 @@ class PolicySignersAndAllowancesTest {
 
     @Test
     void aLookalikeWithTheVendorsNameFailsThePin() throws Exception {
-        Policy policy = Policy.parse(PINS, "pins.yaml");
+        Policy policy = PolicyLoader.parse(PINS, "pins.yaml");
         FileRecord lookalike = dll("rel/orbit.dll", signature("cd".repeat(32), "CN=Lookalike Root CA,O=Lookalike"));
 
         Policy.Decision d = policy.decide(List.of(lookalike), List.of());
@@ -46,7 +46,7 @@ class PolicySignersAndAllowancesTest {
 
     @Test
     void thePinnedThumbprintOrIssuerSatisfiesThePin() throws Exception {
-        Policy policy = Policy.parse(PINS, "pins.yaml");
+        Policy policy = PolicyLoader.parse(PINS, "pins.yaml");
         FileRecord byThumbprint = dll("rel/a.dll", signature(VENDOR_THUMB, "CN=Somebody"));
         // the issuer pin matches whatever the spacing of the distinguished name
         FileRecord byIssuer =
@@ -70,7 +70,7 @@ class PolicySignersAndAllowancesTest {
 
     @Test
     void anIssuerNameCountsOnlyInAChainToATrustAnchor() throws Exception {
-        Policy policy = Policy.parse(PINS, "pins.yaml");
+        Policy policy = PolicyLoader.parse(PINS, "pins.yaml");
         // Anyone can make a CA named like the vendor's: unchained, the name proves nothing.
         FileRecord lookalike = dll(
                 "rel/b.dll",
@@ -88,7 +88,7 @@ class PolicySignersAndAllowancesTest {
     @Test
     void aRootPinNeedsAValidChainToThatRoot() throws Exception {
         String root = "9a".repeat(32);
-        Policy policy = Policy.parse("""
+        Policy policy = PolicyLoader.parse("""
                 signers:
                   - files: "*.dll"
                     roots: ["%s"]
@@ -108,7 +108,7 @@ class PolicySignersAndAllowancesTest {
 
     @Test
     void anUnsignedOrTamperedFileFailsThePin() throws Exception {
-        Policy policy = Policy.parse(PINS, "pins.yaml");
+        Policy policy = PolicyLoader.parse(PINS, "pins.yaml");
         FileRecord unsigned = dll("rel/a.dll");
         SignatureInfo broken = new SignatureInfo(
                 "authenticode",
@@ -133,7 +133,7 @@ class PolicySignersAndAllowancesTest {
 
     @Test
     void anAllowanceLowersItsFindingsToInfoUntilItExpires() throws Exception {
-        Policy policy = Policy.parse("""
+        Policy policy = PolicyLoader.parse("""
                 allow:
                   - code: pe.*
                     files: setup.exe
@@ -160,23 +160,24 @@ class PolicySignersAndAllowancesTest {
 
     @Test
     void rejectsMalformedPinsAndAllowancesNamingTheEntry() {
-        assertThatThrownBy(() -> Policy.parse("signers:\n  - files: '*.dll'\n", "p.yaml"))
-                .hasMessage("p.yaml: signers[0]: a signer pin needs thumbprints, issuers or roots");
-        assertThatThrownBy(() -> Policy.parse("signers:\n  - files: '*.dll'\n    roots: [xyz]\n", "p.yaml"))
-                .hasMessageContaining("p.yaml: signers[0]: 'xyz' is not a SHA-256 thumbprint");
-        assertThatThrownBy(() -> Policy.parse("signers:\n  - files: '*.dll'\n    thumbprints: [abc]\n", "p.yaml"))
-                .hasMessageContaining("p.yaml: signers[0]: 'abc' is not a SHA-256 thumbprint");
-        assertThatThrownBy(() -> Policy.parse("signers:\n  - files: '*.dll'\n    issuers: ['not a dn']\n", "p.yaml"))
-                .hasMessageStartingWith("p.yaml: signers[0]: ");
-        assertThatThrownBy(() -> Policy.parse(
+        assertThatThrownBy(() -> PolicyLoader.parse("signers:\n  - files: '*.dll'\n", "p.yaml"))
+                .hasMessage("p.yaml:2: signers[0]: a signer pin needs thumbprints, issuers or roots");
+        assertThatThrownBy(() -> PolicyLoader.parse("signers:\n  - files: '*.dll'\n    roots: [xyz]\n", "p.yaml"))
+                .hasMessageContaining("p.yaml:3: signers[0].roots[0]: 'xyz' is not a SHA-256 thumbprint");
+        assertThatThrownBy(() -> PolicyLoader.parse("signers:\n  - files: '*.dll'\n    thumbprints: [abc]\n", "p.yaml"))
+                .hasMessageContaining("p.yaml:3: signers[0].thumbprints[0]: 'abc' is not a SHA-256 thumbprint");
+        assertThatThrownBy(
+                        () -> PolicyLoader.parse("signers:\n  - files: '*.dll'\n    issuers: ['not a dn']\n", "p.yaml"))
+                .hasMessageStartingWith("p.yaml:3: signers[0].issuers[0]: 'not a dn' is not a distinguished name");
+        assertThatThrownBy(() -> PolicyLoader.parse(
                         "allow:\n  - code: pe.overlay\n    files: a.exe\n    reason: r\n    expires: soon\n", "p.yaml"))
-                .hasMessage("p.yaml: allow[0].expires: 'soon' is not a date (YYYY-MM-DD)");
-        assertThatThrownBy(() -> Policy.parse("allow:\n  - code: pe.overlay\n    files: a.exe\n", "p.yaml"))
-                .hasMessage("p.yaml: allow[0].expires: expected text, found nothing");
-        assertThatThrownBy(() -> Policy.parse("allow:\n  - code: pe.overlay\n    colour: red\n", "p.yaml"))
-                .hasMessageContaining("unknown key 'colour'");
-        assertThatThrownBy(() -> Policy.parse("allow: yes\n", "p.yaml"))
-                .hasMessage("p.yaml: 'allow' must be a list of mappings");
+                .hasMessage("p.yaml:5: allow[0].expires: 'soon' is not a date (YYYY-MM-DD)");
+        assertThatThrownBy(() -> PolicyLoader.parse("allow:\n  - code: pe.overlay\n    files: a.exe\n", "p.yaml"))
+                .hasMessage("p.yaml:2: allow[0].expires: expected text, found nothing");
+        assertThatThrownBy(() -> PolicyLoader.parse("allow:\n  - code: pe.overlay\n    colour: red\n", "p.yaml"))
+                .hasMessageStartingWith("p.yaml:3: allow[0].colour: unknown key 'colour'");
+        assertThatThrownBy(() -> PolicyLoader.parse("allow: yes\n", "p.yaml"))
+                .hasMessage("p.yaml:1: allow: must be a list of mappings");
     }
 
     private static Clock on(String date) {

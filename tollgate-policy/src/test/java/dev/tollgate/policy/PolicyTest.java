@@ -55,7 +55,7 @@ class PolicyTest {
 
     @Test
     void overridesSeverityPerCodeAndPerFamily() throws PolicyException {
-        Policy p = Policy.parse("""
+        Policy p = PolicyLoader.parse("""
                 severities:
                   pe.overlay: critical
                   archive.*: low
@@ -78,7 +78,7 @@ class PolicyTest {
 
     @Test
     void emptyListsMeanNothingHoldsOrBlocks() throws PolicyException {
-        Policy p = Policy.parse("block: []\nhold: []\n", "p.yaml");
+        Policy p = PolicyLoader.parse("block: []\nhold: []\n", "p.yaml");
         assertThat(p.decide(List.of(finding("signature.appended-data", Severity.CRITICAL, "a")))
                         .verdict())
                 .isEqualTo(Verdict.ALLOW);
@@ -86,71 +86,71 @@ class PolicyTest {
 
     @Test
     void emptyFileIsTheDefaultPolicy() throws PolicyException {
-        Policy p = Policy.parse("# nothing\n", "p.yaml");
+        Policy p = PolicyLoader.parse("# nothing\n", "p.yaml");
         assertThat(p.verdictFor(Severity.CRITICAL)).isEqualTo(Verdict.BLOCK);
         assertThat(p.verdictFor(Severity.HIGH)).isEqualTo(Verdict.HOLD);
     }
 
     @Test
     void rejectsUnknownTopLevelKey() {
-        assertThatThrownBy(() -> Policy.parse("blocks: [critical]\n", "p.yaml"))
+        assertThatThrownBy(() -> PolicyLoader.parse("blocks: [critical]\n", "p.yaml"))
                 .isInstanceOf(PolicyException.class)
                 .hasMessage(
-                        "p.yaml: unknown key 'blocks' (expected severities, block, hold, signers, allow or limits)");
+                        "p.yaml:1: blocks: unknown key 'blocks' (expected severities, block, hold, signers, allow or limits)");
     }
 
     @Test
     void rejectsUnknownSeverity() {
-        assertThatThrownBy(() -> Policy.parse("severities:\n  pe.overlay: severe\n", "p.yaml"))
-                .hasMessageStartingWith("p.yaml: severities.pe.overlay: unknown severity 'severe'");
-        assertThatThrownBy(() -> Policy.parse("hold: [high, urgent]\n", "p.yaml"))
-                .hasMessageStartingWith("p.yaml: hold[1]: unknown severity 'urgent'");
+        assertThatThrownBy(() -> PolicyLoader.parse("severities:\n  pe.overlay: severe\n", "p.yaml"))
+                .hasMessageStartingWith("p.yaml:2: severities.pe.overlay: unknown severity 'severe'");
+        assertThatThrownBy(() -> PolicyLoader.parse("hold: [high, urgent]\n", "p.yaml"))
+                .hasMessageStartingWith("p.yaml:1: hold[1]: unknown severity 'urgent'");
     }
 
     @Test
     void rejectsWrongTypes() {
-        assertThatThrownBy(() -> Policy.parse("block: critical\n", "p.yaml"))
-                .hasMessageStartingWith("p.yaml: 'block' must be a list of severities");
-        assertThatThrownBy(() -> Policy.parse("severities: [pe.overlay]\n", "p.yaml"))
-                .hasMessageStartingWith("p.yaml: 'severities' must be a mapping");
-        assertThatThrownBy(() -> Policy.parse("severities:\n  pe.overlay: 3\n", "p.yaml"))
-                .hasMessageStartingWith("p.yaml: severities.pe.overlay: expected a severity");
-        assertThatThrownBy(() -> Policy.parse("- critical\n", "p.yaml"))
-                .hasMessageStartingWith("p.yaml: a policy is a mapping");
+        assertThatThrownBy(() -> PolicyLoader.parse("block: critical\n", "p.yaml"))
+                .hasMessageStartingWith("p.yaml:1: block: must be a list of severities, e.g. block: [critical]");
+        assertThatThrownBy(() -> PolicyLoader.parse("severities: [pe.overlay]\n", "p.yaml"))
+                .hasMessageStartingWith("p.yaml:1: severities: must be a mapping");
+        assertThatThrownBy(() -> PolicyLoader.parse("severities:\n  pe.overlay: 3\n", "p.yaml"))
+                .hasMessageStartingWith("p.yaml:2: severities.pe.overlay: expected a severity");
+        assertThatThrownBy(() -> PolicyLoader.parse("- critical\n", "p.yaml"))
+                .hasMessageStartingWith("p.yaml:1: a policy is a mapping");
     }
 
     @Test
     void rejectsMalformedCodes() {
-        assertThatThrownBy(() -> Policy.parse("severities:\n  Overlay: high\n", "p.yaml"))
-                .hasMessageStartingWith("p.yaml: severities: 'Overlay' is not a finding code");
+        assertThatThrownBy(() -> PolicyLoader.parse("severities:\n  Overlay: high\n", "p.yaml"))
+                .hasMessageStartingWith("p.yaml:2: severities.Overlay: 'Overlay' is not a finding code");
     }
 
     @Test
     void rejectsASeverityThatBothBlocksAndHolds() {
-        assertThatThrownBy(() -> Policy.parse("block: [critical, high]\nhold: [high]\n", "p.yaml"))
-                .hasMessage("p.yaml: severity 'high' is in both block and hold; keep it in one");
+        assertThatThrownBy(() -> PolicyLoader.parse("block: [critical, high]\nhold: [high]\n", "p.yaml"))
+                .hasMessage("p.yaml:2: hold: severity 'high' is in both block and hold; keep it in one");
     }
 
     @Test
     void rejectsDuplicateKeysAndBrokenYaml() {
-        assertThatThrownBy(() -> Policy.parse("hold: [high]\nhold: [low]\n", "p.yaml"))
-                .hasMessageStartingWith("p.yaml: not valid YAML: Duplicate field 'hold'");
-        assertThatThrownBy(() -> Policy.parse("hold: [high\n", "p.yaml"))
-                .hasMessageStartingWith("p.yaml: not valid YAML:")
+        assertThatThrownBy(() -> PolicyLoader.parse("hold: [high]\nhold: [low]\n", "p.yaml"))
+                .hasMessageStartingWith("p.yaml:2: hold: not valid YAML: Duplicate field 'hold'");
+        assertThatThrownBy(() -> PolicyLoader.parse("hold: [high\n", "p.yaml"))
+                .hasMessageStartingWith("p.yaml:1: hold[0]: not valid YAML:")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
     @Test
     void loadNamesAMissingFile(@TempDir Path dir) {
         Path missing = dir.resolve("nope.yaml");
-        assertThatThrownBy(() -> Policy.load(missing)).hasMessage(missing + ": no such policy file");
+        assertThatThrownBy(() -> PolicyLoader.load(missing)).hasMessage(missing + ": no such policy file");
     }
 
     @Test
     void loadReadsTheExamplePolicy(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("policy.yaml");
         Files.writeString(file, "severities:\n  signature.missing: high\n");
-        assertThat(Policy.load(file).severityOf("signature.missing", Severity.MEDIUM))
+        assertThat(PolicyLoader.load(file).severityOf("signature.missing", Severity.MEDIUM))
                 .isEqualTo(Severity.HIGH);
     }
 
@@ -158,12 +158,12 @@ class PolicyTest {
     void loadRejectsBinaryFiles(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("policy.yaml");
         Files.write(file, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
-        assertThatThrownBy(() -> Policy.load(file)).hasMessage(file + ": policy file is not UTF-8 text");
+        assertThatThrownBy(() -> PolicyLoader.load(file)).hasMessage(file + ": policy file is not UTF-8 text");
     }
 
     @Test
     void readsUnpackingLimitsAndAppliesThemOverTheDefaults() throws PolicyException {
-        Policy p = Policy.parse("""
+        Policy p = PolicyLoader.parse("""
                 limits:
                   maxTotalBytes: 20GiB
                   maxDepth: 12
@@ -182,22 +182,24 @@ class PolicyTest {
 
     @Test
     void rejectsAnUnknownLimitNamingTheFile() {
-        assertThatThrownBy(() -> Policy.parse("limits:\n  maxDepht: 3\n", "p.yaml"))
+        assertThatThrownBy(() -> PolicyLoader.parse("limits:\n  maxDepht: 3\n", "p.yaml"))
                 .isInstanceOf(PolicyException.class)
-                .hasMessageStartingWith("p.yaml: limits: unknown limit 'maxDepht' (expected one of maxTotalBytes,");
+                .hasMessageStartingWith(
+                        "p.yaml:2: limits.maxDepht: unknown limit 'maxDepht' (expected one of maxTotalBytes,");
     }
 
     @Test
     void rejectsABadLimitValueNamingTheFileTheLimitAndTheValue() {
-        assertThatThrownBy(() -> Policy.parse("limits:\n  maxDepth: 0\n", "p.yaml"))
-                .hasMessage("p.yaml: limits: maxDepth=0: must be between 1 and 64");
-        assertThatThrownBy(() -> Policy.parse("limits:\n  maxTotalBytes: lots\n", "p.yaml"))
-                .hasMessageContaining("p.yaml: limits: maxTotalBytes=lots: not a whole number of bytes");
-        assertThatThrownBy(() -> Policy.parse("limits:\n  maxDepth: [3]\n", "p.yaml"))
-                .hasMessage("p.yaml: limits.maxDepth: must be a whole number or a size such as 8GiB");
-        assertThatThrownBy(() -> Policy.parse("limits:\n  maxDepth: 2.5\n", "p.yaml"))
-                .hasMessage("p.yaml: limits.maxDepth: must be a whole number or a size such as 8GiB");
-        assertThatThrownBy(() -> Policy.parse("limits: [maxDepth]\n", "p.yaml"))
-                .hasMessage("p.yaml: 'limits' must be a mapping of limit name to value, e.g. maxDepth: 12");
+        assertThatThrownBy(() -> PolicyLoader.parse("limits:\n  maxDepth: 0\n", "p.yaml"))
+                .hasMessage("p.yaml:2: limits.maxDepth: maxDepth=0: must be between 1 and 64");
+        assertThatThrownBy(() -> PolicyLoader.parse("limits:\n  maxTotalBytes: lots\n", "p.yaml"))
+                .hasMessageContaining(
+                        "p.yaml:2: limits.maxTotalBytes: maxTotalBytes=lots: not a whole number of bytes");
+        assertThatThrownBy(() -> PolicyLoader.parse("limits:\n  maxDepth: [3]\n", "p.yaml"))
+                .hasMessage("p.yaml:2: limits.maxDepth: must be a whole number or a size such as 8GiB");
+        assertThatThrownBy(() -> PolicyLoader.parse("limits:\n  maxDepth: 2.5\n", "p.yaml"))
+                .hasMessage("p.yaml:2: limits.maxDepth: must be a whole number or a size such as 8GiB");
+        assertThatThrownBy(() -> PolicyLoader.parse("limits: [maxDepth]\n", "p.yaml"))
+                .hasMessage("p.yaml:1: limits: must be a mapping of limit name to value, e.g. maxDepth: 12");
     }
 }

@@ -9,6 +9,7 @@ import dev.tollgate.model.Report;
 import dev.tollgate.model.Vetting;
 import dev.tollgate.policy.Policy;
 import dev.tollgate.policy.PolicyException;
+import dev.tollgate.policy.PolicyLoader;
 import dev.tollgate.report.RecordCodec;
 import dev.tollgate.report.ReportWriter;
 import dev.tollgate.signatures.TrustAnchors;
@@ -84,7 +85,7 @@ final class ReleaseVetting implements DisposableBean {
     /** What is wrong with a policy, in the engine's words (naming the key), or empty when it is valid. */
     Optional<String> checkPolicy(String yaml) {
         try {
-            Policy.parse(yaml, "policy");
+            PolicyLoader.parse(yaml, "policy");
             return Optional.empty();
         } catch (PolicyException e) {
             String message = e.getMessage();
@@ -96,7 +97,7 @@ final class ReleaseVetting implements DisposableBean {
             throws IOException, PermanentFailure {
         Policy policy;
         try {
-            policy = policyYaml.isEmpty() ? Policy.defaults() : Policy.parse(policyYaml.get(), "policy");
+            policy = policyYaml.isEmpty() ? Policy.defaults() : PolicyLoader.parse(policyYaml.get(), "policy");
         } catch (PolicyException e) {
             throw new PermanentFailure("the product's policy is not valid: " + e.getMessage());
         }

@@ -208,6 +208,13 @@ public final class JarVerifier implements Inspector<JarVerifier.Evidence> {
             // Bouncy Castle reports malformed blocks with a range of checked and unchecked exceptions.
             return malformed("the signature block does not parse or verify: " + e.getMessage());
         }
+        // The JDK ignores a signature whose .SF or manifest it cannot read, and loads the entries unsigned.
+        Optional<String> unreadable = Manifest.jdkProblem(sfBytes)
+                .map(p -> "the signature file " + p)
+                .or(() -> Manifest.jdkProblem(manifest.raw()).map(p -> "the manifest " + p));
+        if (unreadable.isPresent()) {
+            return malformed(unreadable.get() + ", so the JDK ignores this signature");
+        }
         SignatureStatus status = SignatureStatus.VALID;
         Manifest sf = Manifest.parse(sfBytes);
         boolean wholeManifest = sf.main().entrySet().stream()
@@ -231,6 +238,10 @@ public final class JarVerifier implements Inspector<JarVerifier.Evidence> {
                 continue; // A signed entry that was removed: the remaining ones still verify (as the JDK does).
             }
             Map<String, String> attributes = manifest.sections().getOrDefault(name, Map.of());
+            if (onlyWeakDigests(attributes)) {
+                problems.add("entry " + name + " has only SHA-1 or MD5 digests, which the JDK treats as unsigned");
+                continue;
+            }
             Optional<Boolean> entryOk =
                     entryDigest(attributes, hashes, evidence.extraDigests.getOrDefault(name, Map.of()));
             if (entryOk.isEmpty()) {
@@ -265,6 +276,19 @@ public final class JarVerifier implements Inspector<JarVerifier.Evidence> {
                 problems,
                 Certificates.thumbprintSha1(signer),
                 root.map(Certificates::thumbprint).orElse(""));
+    }
+
+    /**
+     * Whether the entry's manifest digests are all SHA-1 or MD5: the JDK (jdk.jar.disabledAlgorithms since JDK 17)
+     * loads such an entry as unsigned, so it is not covered here either, whatever the digest says.
+     */
+    private static boolean onlyWeakDigests(Map<String, String> attributes) {
+        List<String> algorithms = attributes.keySet().stream()
+                .filter(k -> k.endsWith("-DIGEST"))
+                .map(k -> k.substring(0, k.length() - "-DIGEST".length()))
+                .toList();
+        return !algorithms.isEmpty()
+                && algorithms.stream().allMatch(a -> a.equals("SHA1") || a.equals("SHA-1") || a.equals("MD5"));
     }
 
     /** The manifest's digest of an entry against the scan's hashes: empty when no checkable algorithm is named. */
@@ -386,6 +410,10 @@ public final class JarVerifier implements Inspector<JarVerifier.Evidence> {
             Map<String, Map<String, String>> sections = new LinkedHashMap<>();
             Map<String, byte[]> rawSections = new LinkedHashMap<>();
             List<int[]> lines = lines(bytes);
+            // java.util.jar.Manifest drops a last line without a line break and, when that line continues a header,
+            // the header too (it peeks at the continuation, then meets the end).
+            int complete = lines.isEmpty() ? 0 : lines.getLast()[2];
+            boolean danglingContinuation = complete < bytes.length && bytes[complete] == ' ';
             Map<String, String> current = main;
             int sectionStart = 0;
             String sectionName = null;
@@ -398,7 +426,9 @@ public final class JarVerifier implements Inspector<JarVerifier.Evidence> {
                     continue;
                 }
                 if (pendingKey != null) {
-                    current.putIfAbsent(pendingKey, pendingValue.toString());
+                    // A repeated attribute takes its last value, as java.util.jar.Attributes does (what the JDK
+                    // checks).
+                    current.put(pendingKey, pendingValue.toString());
                     if (pendingKey.equals("NAME") && current != main && sectionName == null) {
                         sectionName = pendingValue.toString();
                     }
@@ -421,8 +451,8 @@ public final class JarVerifier implements Inspector<JarVerifier.Evidence> {
                     pendingValue = new StringBuilder(text.substring(colon + 2));
                 }
             }
-            if (pendingKey != null) {
-                current.putIfAbsent(pendingKey, pendingValue.toString());
+            if (pendingKey != null && !danglingContinuation) {
+                current.put(pendingKey, pendingValue.toString());
                 if (pendingKey.equals("NAME") && current != main && sectionName == null) {
                     sectionName = pendingValue.toString();
                 }
@@ -434,7 +464,63 @@ public final class JarVerifier implements Inspector<JarVerifier.Evidence> {
             return new Manifest(bytes, main, sections, rawSections);
         }
 
-        /** Line starts, ends (without the line break) and the next line's start, for CRLF, LF or CR breaks. */
+        private static final java.util.regex.Pattern HEADER_NAME =
+                java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,70}");
+
+        /** The longest line, its break included, that java.util.jar.Manifest reads (its line buffer). */
+        static final int MAX_LINE_BYTES = 512;
+
+        /**
+         * Why {@code java.util.jar.Manifest} (JDK 25 {@code Manifest.read} and {@code Attributes.read}) would refuse
+         * {@code bytes}, if it would: a line longer than {@value #MAX_LINE_BYTES} bytes, a header that is not {@code name: value} with a valid name, a continuation line with nothing to continue, or a
+         * section that does not start with {@code Name:}. Empty when the JDK reads it.
+         */
+        static Optional<String> jdkProblem(byte[] bytes) {
+            boolean main = true;
+            boolean expectName = false;
+            boolean header = false;
+            int number = 0;
+            for (int[] line : lines(bytes)) {
+                number++;
+                String at = "line " + number + " ";
+                if (line[2] - line[0] > MAX_LINE_BYTES) {
+                    return Optional.of(at + "is longer than " + MAX_LINE_BYTES + " bytes");
+                }
+                String text = new String(bytes, line[0], line[1] - line[0], StandardCharsets.UTF_8);
+                if (text.isEmpty()) {
+                    if (!expectName) {
+                        main = false;
+                        expectName = true; // empty lines between sections are skipped
+                        header = false;
+                    }
+                    continue;
+                }
+                if (text.startsWith(" ")) {
+                    if (!header) {
+                        return Optional.of(at + "continues nothing");
+                    }
+                    continue;
+                }
+                int colon = text.indexOf(':');
+                if (colon < 0
+                        || colon + 1 >= text.length()
+                        || text.charAt(colon + 1) != ' '
+                        || !HEADER_NAME.matcher(text.substring(0, colon)).matches()) {
+                    return Optional.of(at + "is not a header 'name: value'");
+                }
+                if (expectName && !main && !text.substring(0, colon).equalsIgnoreCase("Name")) {
+                    return Optional.of(at + "starts a section without 'Name:'");
+                }
+                expectName = false;
+                header = true;
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * Line starts, ends (without the line break) and the next line's start, for CRLF, LF or CR breaks; a last line
+         * without a break is not a line.
+         */
         private static List<int[]> lines(byte[] bytes) {
             List<int[]> out = new ArrayList<>();
             int start = 0;
@@ -448,9 +534,7 @@ public final class JarVerifier implements Inspector<JarVerifier.Evidence> {
                     start = i + 1;
                 }
             }
-            if (start < bytes.length) {
-                out.add(new int[] {start, bytes.length, bytes.length});
-            }
+            // A last line without a line break is ignored, as java.util.jar.Manifest ignores it.
             return out;
         }
     }
