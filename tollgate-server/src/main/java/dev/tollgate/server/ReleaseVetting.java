@@ -47,7 +47,7 @@ final class ReleaseVetting implements DisposableBean {
     private final SpoolMemory spoolMemory = SpoolMemory.of(SpoolMemory.DEFAULT_CAPACITY);
 
     ReleaseVetting(ServerSettings settings) {
-        int threads = Math.clamp(settings.threadsPerAnalysis(), 1, ScanOptions.MAX_THREADS);
+        int threads = Math.clamp(settings.vettingThreads(), 1, ScanOptions.MAX_THREADS);
         AtomicInteger number = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "tollgate-vet-" + number.incrementAndGet());

@@ -17,7 +17,7 @@ import org.springframework.util.unit.DataSize;
  *     {@link #data}
  * @param role {@code api} (HTTP only), {@code worker} (analysis only), {@code all}
  * @param workers analysis threads on this node
- * @param engineThreads files vetted at once within one analysis
+ * @param engineThreads files vetted at once on this node, across all its analyses (one shared pool); 0 for one per core
  * @param maxUpload the largest upload any product accepts (the multipart limit)
  * @param defaultMaxRelease a new product's release size limit, unless it names one
  * @param blobReserve free space that uploads leave on the blob store's file system
@@ -87,11 +87,11 @@ public record ServerSettings(
         return !role.equals("worker");
     }
 
-    /** Threads per analysis: the setting, else the machine's cores shared among this node's workers. */
-    public int threadsPerAnalysis() {
-        if (engineThreads > 0) {
-            return engineThreads;
-        }
-        return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, workers));
+    /**
+     * The node's vetting threads, shared by every analysis it runs: the setting, else one per core. A lone analysis
+     * then uses every core, and several at once share them instead of each taking a slice.
+     */
+    public int vettingThreads() {
+        return engineThreads > 0 ? engineThreads : Runtime.getRuntime().availableProcessors();
     }
 }
