@@ -1,7 +1,9 @@
 package dev.tollgate.formats.archive;
 
+import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.FormatException;
 import dev.tollgate.formats.asar.AsarArchive;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,10 +30,30 @@ final class AsarReader {
                         walk.member(
                                 new Entry(n.path(), path.get(), n.size(), EntryKind.EXTERNAL, Optional.empty(), false));
                     } else {
-                        walk.file(Entry.file(n.path(), path.get(), n.size()), asar.content(n));
+                        packed(walk, asar, n, path.get());
                     }
                 }
             }
         }
+    }
+
+    /**
+     * A packed file; one whose offset or size points outside the archive is reported and skipped, and the walk goes
+     * on: a single bad node must not hide the files listed after it.
+     */
+    private static void packed(Walk walk, AsarArchive asar, AsarArchive.Node n, String path) throws Refusal {
+        ByteView content;
+        try {
+            content = asar.content(n);
+        } catch (FormatException e) {
+            walk.problem(
+                    ProblemKind.TRUNCATED,
+                    n.path(),
+                    e.getMessage() + "; not vetted",
+                    Map.of("offset", n.offset(), "size", n.size()));
+            walk.member(new Entry(n.path(), path, n.size(), EntryKind.FILE, Optional.empty(), false));
+            return;
+        }
+        walk.file(Entry.file(n.path(), path, n.size()), content);
     }
 }

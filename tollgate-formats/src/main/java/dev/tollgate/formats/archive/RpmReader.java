@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
 import org.apache.commons.compress.compressors.lzma.LZMACompressorInputStream;
@@ -34,7 +35,15 @@ final class RpmReader {
     private static final int TYPE_I18NSTRING = 9;
     private static final int SYMLINK_MAX = 4096;
 
-    /** One parsed header: its string tags and where it ends. */
+    /**
+     * The string tags a header is read for. Only these are decoded: a header may hold 65,536 index entries, each
+     * pointing at a string of up to 4 KiB (or all at the same one), and decoding every one cost hundreds of MiB of
+     * heap for a 1 MiB header.
+     */
+    private static final Set<Integer> WANTED =
+            Set.of(TAG_NAME, TAG_VERSION, TAG_RELEASE, TAG_PAYLOAD_FORMAT, TAG_PAYLOAD_COMPRESSOR);
+
+    /** One parsed header: its string tags that are read ({@link #WANTED}) and where it ends. */
     record Header(Map<Integer, String> strings, long end) {}
 
     private RpmReader() {}
@@ -54,13 +63,17 @@ final class RpmReader {
             return;
         }
         String compressor = main.strings().getOrDefault(TAG_PAYLOAD_COMPRESSOR, "gzip");
-        InputStream raw = ByteViewChannel.stream(v.slice(main.end(), v.size() - main.end(), "rpm payload"));
+        ByteView compressed = v.slice(main.end(), v.size() - main.end(), "rpm payload");
+        InputStream raw = ByteViewChannel.stream(compressed);
         InputStream payload;
         switch (compressor) {
             case "gzip" -> payload = StreamReaders.decompressor(ContainerType.GZIP, raw);
             case "bzip2" -> payload = StreamReaders.decompressor(ContainerType.BZIP2, raw);
             case "xz" -> payload = StreamReaders.decompressor(ContainerType.XZ, raw);
-            case "zstd" -> payload = StreamReaders.decompressor(ContainerType.ZSTD, raw);
+            case "zstd" -> {
+                ZstdFrames.check(compressed, walk.limits(), "rpm payload");
+                payload = StreamReaders.decompressor(ContainerType.ZSTD, raw);
+            }
             case "lzma" -> payload = new LZMACompressorInputStream(raw);
             case "identity", "none" -> payload = raw;
             default -> {
@@ -102,7 +115,11 @@ final class RpmReader {
             long tag = be32(v, e);
             long type = be32(v, e + 4);
             long offset = be32(v, e + 8);
-            if ((type == TYPE_STRING || type == TYPE_I18NSTRING) && offset < storeSize && tag < Integer.MAX_VALUE) {
+            if ((type == TYPE_STRING || type == TYPE_I18NSTRING)
+                    && offset < storeSize
+                    && tag < Integer.MAX_VALUE
+                    && WANTED.contains((int) tag)
+                    && !strings.containsKey((int) tag)) {
                 ByteView data = v.slice(store + offset, storeSize - offset, what + " string");
                 strings.putIfAbsent((int) tag, data.asciiz(0, 4096, what + " string"));
             }

@@ -34,6 +34,9 @@ final class StreamReaders {
             tar(walk, walk.metered(raw));
             return;
         }
+        if (type == ContainerType.ZSTD) {
+            ZstdFrames.check(walk.content(), walk.limits(), "zstd stream");
+        }
         InputStream decompressed = decompressor(type, raw);
         BufferedInputStream in = new BufferedInputStream(walk.metered(decompressed), 64 * 1024);
         if (isTar(in)) {
