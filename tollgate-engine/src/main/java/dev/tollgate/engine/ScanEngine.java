@@ -206,7 +206,26 @@ public final class ScanEngine {
      */
     public Vetting vetRelease(List<ReleaseInput> inputs) throws IOException {
         Vetted release = vetInputs(inputs, false);
-        return new Vetting(VERSION, release.files(), release.findings(), Optional.empty());
+        return new Vetting(VERSION, release.files(), withEmptyRelease(inputs, release), Optional.empty());
+    }
+
+    /**
+     * The release's findings, plus {@code release.empty} (high) when not one file was vetted: an empty directory, or
+     * one that holds only links and special files. Nothing vetted is nothing known, so it must not pass as clean.
+     */
+    private static List<Finding> withEmptyRelease(List<ReleaseInput> inputs, Vetted release) {
+        if (!release.files().isEmpty()) {
+            return release.findings();
+        }
+        List<Finding> findings = new ArrayList<>(release.findings());
+        String names = String.join(", ", inputs.stream().map(ReleaseInput::name).toList());
+        findings.add(Finding.of(
+                FindingCode.RELEASE_EMPTY,
+                names,
+                "the release holds no file that could be vetted"
+                        + (release.findings().isEmpty() ? "" : " (see the other findings for what was skipped)"),
+                Map.of("inputs", inputs.size(), "findings", release.findings().size())));
+        return findings;
     }
 
     /**
@@ -218,7 +237,7 @@ public final class ScanEngine {
         Vetted now = vetInputs(next, false);
         List<String> newRoots = next.stream().map(ReleaseInput::name).toList();
         ReleaseDiff diff = ReleaseDiff.compare(previous.files(), previous.roots(), now.files(), newRoots);
-        List<Finding> findings = new ArrayList<>(now.findings());
+        List<Finding> findings = new ArrayList<>(withEmptyRelease(next, now));
         findings.addAll(diff.findings());
         return new Vetting(
                 VERSION, now.files(), findings, Optional.of(new DiffSection(previous.roots(), diff.changes())));
@@ -693,11 +712,18 @@ public final class ScanEngine {
                 : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
         try (Arena arena = Arena.ofConfined();
                 FileChannel channel = FileChannel.open(target.path(), open)) {
+            Optional<FileState> before = FileState.of(target.path(), target.followLinks());
             long size = channel.size();
             ByteView view = size == 0
                     ? ByteView.of(new byte[0])
                     : ByteView.of(channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena));
-            return vet(target.reportPath(), view);
+            VetResult result = vet(target.reportPath(), view);
+            Optional<FileState> after = FileState.of(target.path(), target.followLinks());
+            if (before.isEmpty() || !before.equals(after) || before.get().size() != size) {
+                return new VetResult(result.files(), result.findings(), false)
+                        .plus(VetResult.of(changed(target.reportPath(), size, before, after)));
+            }
+            return result;
         } catch (IOException e) {
             return VetResult.of(unreadable(target.reportPath(), e));
         } catch (InternalError e) {
@@ -708,6 +734,48 @@ public final class ScanEngine {
                     "cannot read " + target.reportPath() + ": the file changed while it was being read",
                     Map.of("reason", "file changed while being read")));
         }
+    }
+
+    /**
+     * What identifies a file's content without reading it: size, modification and status-change times, and the file
+     * key (device and inode). Taken before and after vetting: a file written, truncated, touched or replaced meanwhile
+     * was not vetted as it now is. The status-change time is the one a writer cannot set back.
+     */
+    private record FileState(long size, Object modified, Object changed, Object key) {
+
+        static Optional<FileState> of(Path path, boolean followLinks) {
+            LinkOption[] options = followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+            try {
+                BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, options);
+                Object ctime;
+                try {
+                    ctime = Files.getAttribute(path, "unix:ctime", options);
+                } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                    ctime = "";
+                }
+                return Optional.of(new FileState(
+                        a.size(), a.lastModifiedTime(), ctime, Objects.requireNonNullElse(a.fileKey(), "")));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** {@code file.unreadable} for a file that changed while it was vetted: what was vetted is not what is there. */
+    private static Finding changed(String path, long mapped, Optional<FileState> before, Optional<FileState> after) {
+        String now = after.map(a -> a.size() + " bytes now").orElse("gone now");
+        return Finding.of(
+                FindingCode.FILE_UNREADABLE,
+                path,
+                "cannot vet " + path + ": the file changed while it was being read (" + mapped + " bytes when opened, "
+                        + now + "); vet it again once it is no longer being written",
+                Map.of(
+                        "reason",
+                        "file changed while being read",
+                        "sizeWhenOpened",
+                        mapped,
+                        "sizeNow",
+                        after.map(FileState::size).orElse(-1L)));
     }
 
     static String reportPath(Path path) {
