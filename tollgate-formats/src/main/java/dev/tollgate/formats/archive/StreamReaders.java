@@ -162,7 +162,8 @@ final class StreamReaders {
             if (e instanceof RefusedIOException) {
                 throw e;
             }
-            walk.problem(ProblemKind.TRUNCATED, "", "ar archive is truncated or corrupt: " + e.getMessage(), Map.of());
+            walk.problem(
+                    ProblemKind.TRUNCATED, "", "ar archive is truncated or corrupt: " + Problem.reason(e), Map.of());
         }
     }
 }

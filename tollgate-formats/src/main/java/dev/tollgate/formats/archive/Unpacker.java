@@ -112,7 +112,7 @@ public final class Unpacker implements AutoCloseable {
             visitor.problem(new Problem(
                     ProblemKind.TRUNCATED,
                     "",
-                    type.label() + " container is truncated or corrupt: " + e.getMessage(),
+                    type.label() + " container is truncated or corrupt: " + Problem.reason(e),
                     Map.of()));
         } catch (RuntimeException e) {
             // Third-party readers throw unchecked exceptions on some hostile inputs; the scan goes on. The exception's

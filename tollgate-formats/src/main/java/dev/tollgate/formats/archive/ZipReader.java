@@ -48,7 +48,7 @@ final class ZipReader {
             walk.problem(
                     ProblemKind.TRUNCATED,
                     "",
-                    "zip central directory is missing or broken (" + e.getMessage()
+                    "zip central directory is missing or broken (" + Problem.reason(e)
                             + "); entries read from their local headers",
                     Map.of());
             readStreaming(walk);
