@@ -193,6 +193,7 @@ public final class Policy {
                     throw new PolicyException(source + ": severities: '" + code
                             + "' is not a finding code (dotted lower-case words such as pe.overlay, or archive.*)");
                 }
+                PolicyCodes.requireKnown(code, source, "severities");
                 overrides.put(code, severity(entry.getValue(), source, "severities." + code));
             }
         }
@@ -289,6 +290,7 @@ public final class Policy {
             if (!CODE.matcher(code).matches() && !CODE_FAMILY.matcher(code).matches()) {
                 throw new PolicyException(source + ": " + at + ".code: '" + code + "' is not a finding code");
             }
+            PolicyCodes.requireKnown(code, source, at + ".code");
             String expires = text(entry, "expires", source, at);
             try {
                 result.add(new Allowance(
