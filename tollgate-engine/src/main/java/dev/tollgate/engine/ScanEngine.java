@@ -290,7 +290,7 @@ public final class ScanEngine {
         Objects.requireNonNull(reportPath, "reportPath");
         Objects.requireNonNull(content, "content");
         try (Unpacker unpacker = Unpacker.create(options.limits(), content.size(), spoolMemory)) {
-            return vet(reportPath, content, unpacker, 0);
+            return vet(reportPath, content, unpacker, 0, new DebSums());
         }
     }
 
@@ -298,7 +298,7 @@ public final class ScanEngine {
      * Vets one file at nesting {@code depth} and, when it is a container, every file inside it, recursively through
      * {@code unpacker} (whose limits span the whole top-level file).
      */
-    private VetResult vet(String reportPath, ByteView content, Unpacker unpacker, int depth) {
+    private VetResult vet(String reportPath, ByteView content, Unpacker unpacker, int depth, DebSums sums) {
         // A PE file's sections are measured in the profiling pass, so the PE parser need not read them again.
         FileProfile profile = FileProfiler.profile(content, PeFile.sectionData(content));
         Optional<ContainerType> container = ContainerType.detect(content);
@@ -335,7 +335,10 @@ public final class ScanEngine {
         if (container.isPresent()) {
             JarVerifier.Evidence jar = new JarVerifier.Evidence();
             AtomicBoolean complete = new AtomicBoolean(true);
-            inside = unpack(reportPath, content, container.get(), unpacker, depth, jar, complete, npmPackages);
+            inside = unpack(reportPath, content, container.get(), unpacker, depth, sums, jar, complete, npmPackages);
+            if (container.get() == ContainerType.DEB) {
+                findings.addAll(sums.check(reportPath, inside.files()));
+            }
             if (complete.get() && container.get() != ContainerType.MSI) {
                 indicators = NetworkIndicators.NONE;
             }
@@ -399,6 +402,7 @@ public final class ScanEngine {
             ContainerType type,
             Unpacker unpacker,
             int depth,
+            DebSums sums,
             JarVerifier.Evidence jar,
             AtomicBoolean complete,
             List<NpmPackageRecord> npmPackages) {
@@ -414,7 +418,8 @@ public final class ScanEngine {
                     NpmPackage.read(innerPath, inner)
                             .ifPresent(p -> npmPackages.add(new NpmPackageRecord(p.name(), p.version(), p.path())));
                 }
-                VetResult result = vet(innerPath, inner, unpacker, depth + 1);
+                sums.offer(reportPath, entry.path(), inner);
+                VetResult result = vet(innerPath, inner, unpacker, depth + 1, sums);
                 inFull[0] &= result.inFull();
                 files.addAll(result.files());
                 findings.addAll(result.findings());

@@ -105,6 +105,10 @@ public enum FindingCode {
             "archive.header-mismatch",
             Severity.MEDIUM,
             "Two copies of a container's metadata disagree (zip local and central headers)"),
+    DEB_MD5SUMS_MISMATCH(
+            "deb.md5sums-mismatch",
+            Severity.HIGH,
+            "A file of a Debian package does not have the MD5 that the package's md5sums gives it"),
     MSI_CUSTOM_ACTION(
             "msi.custom-action", Severity.MEDIUM, "An installer custom action runs a DLL, an EXE or a script"),
     MSI_MALFORMED(
