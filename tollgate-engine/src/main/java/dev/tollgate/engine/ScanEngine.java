@@ -86,7 +86,8 @@ import java.util.function.Supplier;
  * <p>Inputs are files and directories. Directories are walked recursively without following symbolic links: a link
  * or a special file (device, FIFO, socket) met in a walk is reported as {@code file.skipped} (info). A link named on
  * the command line is followed, as {@code find -H} does, because the user asked for it. A file that cannot be read
- * yields {@code file.unreadable} (medium) with the operating system's reason. Each file is memory-mapped read-only for
+ * yields {@code file.unreadable} (high: not vetted, so held) with the operating system's reason; so does a file that
+ * changed while it was vetted (its size, times or inode differ after). Each file is memory-mapped read-only for
  * the duration of its vetting and unmapped after. Thread-safe; reusable.
  *
  * <p>With a {@link ScanCache} in the options, every top-level file vetted is stored in it by content, and
@@ -393,7 +394,8 @@ public final class ScanEngine {
 
     /**
      * Vets every file inside a container as {@code outer!inner}; unpacking problems become {@code archive.*} findings
-     * on the container (high for bombs and path traversal, else medium) and the walk goes on. The npm packages whose
+     * on the container (high: what was not unpacked was not vetted; medium for links, duplicates and header
+     * mismatches) and the walk goes on. The npm packages whose
      * {@code package.json} the container holds directly are added to {@code npmPackages}.
      */
     private VetResult unpack(

@@ -109,6 +109,10 @@ public enum FindingCode {
             "deb.md5sums-mismatch",
             Severity.HIGH,
             "A file of a Debian package does not have the MD5 that the package's md5sums gives it"),
+    MSI_APPENDED_DATA(
+            "msi.appended-data",
+            Severity.HIGH,
+            "Bytes after a Windows Installer package's compound-file structure, which no signature covers (CVE-2020-1464)"),
     MSI_CUSTOM_ACTION(
             "msi.custom-action", Severity.MEDIUM, "An installer custom action runs a DLL, an EXE or a script"),
     MSI_MALFORMED(
