@@ -147,6 +147,9 @@ final class Spool implements AutoCloseable {
     private Content spill(
             InputStream in, byte[] head, int headLength, int probed, long maxBytes, String entry, Meter meter)
             throws IOException, Refusal {
+        if (stopping) {
+            throw new IOException("the JVM is stopping; nothing more is spooled");
+        }
         Path file = Files.createTempFile(directory(), "entry-", ".bin", ownerOnly("rw-------"));
         boolean done = false;
         try {
@@ -281,12 +284,20 @@ final class Spool implements AutoCloseable {
 
     private static Thread hook;
 
+    /** Set when the JVM stops: spooling then refuses to create files that the cleanup could miss. */
+    private static volatile boolean stopping;
+
     private static synchronized void installCleanupHook() {
         if (hook == null) {
             hook = new Thread(
                     () -> {
-                        for (Path p : LIVE) {
-                            deleteTree(p);
+                        // Scan threads still run while the hook does: no new file from now on, then two sweeps, the
+                        // second for a file created while the first one walked.
+                        stopping = true;
+                        for (int pass = 0; pass < 2; pass++) {
+                            for (Path p : LIVE) {
+                                deleteTree(p);
+                            }
                         }
                     },
                     "tollgate-unpack-cleanup");
@@ -299,8 +310,8 @@ final class Spool implements AutoCloseable {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException e) {
-            // Best effort at shutdown.
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort at shutdown: a file that went meanwhile, or one that cannot be deleted.
         }
     }
 
