@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,6 +149,7 @@ final class RpmReader {
         Map<Integer, String> strings = new HashMap<>();
         List<Script> scripts = new ArrayList<>();
         boolean scriptsTruncated = false;
+        Set<Integer> scriptTags = new HashSet<>();
         for (long i = 0; i < count; i++) {
             long e = index + i * 16;
             long tag = be32(v, e);
@@ -162,7 +164,11 @@ final class RpmReader {
                 strings.putIfAbsent((int) tag, data.asciiz(0, 4096, what + " string"));
             }
             String script = tag < Integer.MAX_VALUE ? SCRIPT_TAGS.get((int) tag) : null;
-            if (script != null && offset < storeSize && (type == TYPE_STRING || type == TYPE_STRING_ARRAY)) {
+            // The first entry of each script tag only: entries repeating a tag would each scan the store again.
+            if (script != null
+                    && offset < storeSize
+                    && (type == TYPE_STRING || type == TYPE_STRING_ARRAY)
+                    && scriptTags.add((int) tag)) {
                 long n = type == TYPE_STRING ? 1 : be32(v, e + 12);
                 long p = store + offset;
                 for (long k = 0; k < n && p < store + storeSize; k++) {

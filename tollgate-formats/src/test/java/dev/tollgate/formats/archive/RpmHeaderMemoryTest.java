@@ -64,4 +64,25 @@ class RpmHeaderMemoryTest {
 
         assertThat(allocated).isLessThan(3 * MIB * header.length / MIB + MIB);
     }
+
+    @Test
+    void aScriptTagRepeatedInEveryEntryIsReadOnce() throws Exception {
+        // 65,536 entries all %post, all at one 1 MiB string without a NUL: read once, not 65,536 scans of the store.
+        byte[] store = new byte[1 << 20];
+        java.util.Arrays.fill(store, (byte) 'x');
+        ByteBuffer b = ByteBuffer.allocate(16 + ENTRIES * 16 + store.length);
+        b.putInt(0x8EADE801).putInt(0).putInt(ENTRIES).putInt(store.length);
+        for (int i = 0; i < ENTRIES; i++) {
+            b.putInt(1024).putInt(6).putInt(0).putInt(1);
+        }
+        b.put(store);
+
+        long started = System.nanoTime();
+        RpmReader.Header parsed = RpmReader.header(ByteView.of(b.array()), 0, "header");
+
+        assertThat(parsed.scripts())
+                .singleElement()
+                .satisfies(s -> assertThat(s.content().size()).isEqualTo(store.length));
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(5));
+    }
 }
