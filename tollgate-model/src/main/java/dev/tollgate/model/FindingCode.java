@@ -109,6 +109,10 @@ public enum FindingCode {
             "deb.md5sums-mismatch",
             Severity.HIGH,
             "A file of a Debian package does not have the MD5 that the package's md5sums gives it"),
+    ARCHIVE_INTEGRITY_MISMATCH(
+            "archive.integrity-mismatch",
+            Severity.HIGH,
+            "A member of a container does not have the hash the container claims for it (Electron asar integrity)"),
     MSI_APPENDED_DATA(
             "msi.appended-data",
             Severity.HIGH,

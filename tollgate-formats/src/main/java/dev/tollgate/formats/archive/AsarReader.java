@@ -3,6 +3,9 @@ package dev.tollgate.formats.archive;
 import dev.tollgate.formats.ByteView;
 import dev.tollgate.formats.FormatException;
 import dev.tollgate.formats.asar.AsarArchive;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,6 +57,27 @@ final class AsarReader {
             walk.member(new Entry(n.path(), path, n.size(), EntryKind.FILE, Optional.empty(), false));
             return;
         }
+        if (n.sha256().isPresent()) {
+            String actual = sha256(content);
+            if (!actual.equals(n.sha256().get())) {
+                walk.problem(
+                        ProblemKind.INTEGRITY_MISMATCH,
+                        n.path(),
+                        "asar file " + n.path() + " does not have the SHA-256 its header's integrity gives it ("
+                                + n.sha256().get() + "); its bytes are " + actual + ": changed after packing",
+                        Map.of("claimed", n.sha256().get(), "sha256", actual));
+            }
+        }
         walk.file(Entry.file(n.path(), path, n.size()), content);
+    }
+
+    private static String sha256(ByteView content) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(content.segment().asByteBuffer());
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 }
