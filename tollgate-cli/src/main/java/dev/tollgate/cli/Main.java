@@ -38,7 +38,7 @@ public final class Main {
         // first argument names a subcommand, the parse can only go there, so only that one is built; otherwise (help,
         // version, a mistyped name) all are, so that usage lists them and suggestions can name them.
         String first = args.length > 0 ? args[0] : "";
-        boolean all = !List.of("scan", "diff", "intel", "submit").contains(first);
+        boolean all = !List.of("scan", "diff", "intel", "submit", "codes").contains(first);
         if (all || first.equals("scan")) {
             cli.addSubcommand(new ScanCommand(terminal));
         }
@@ -51,6 +51,9 @@ public final class Main {
         }
         if (all || first.equals("submit")) {
             cli.addSubcommand(new SubmitCommand(terminal));
+        }
+        if (all || first.equals("codes")) {
+            cli.addSubcommand(new CodesCommand(terminal));
         }
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));

@@ -67,7 +67,7 @@ abstract class VettingCommand implements Callable<Integer> {
             names = "--limit",
             paramLabel = "NAME=VALUE",
             description = "Set an unpacking limit (repeatable): maxTotalBytes, maxEntryBytes, maxRatio, "
-                    + "bombMinimumBytes, maxEntries, maxDepth, maxNameLength, memoryThreshold. Byte counts take "
+                    + "bombMinimumBytes, maxEntries, maxDepth, maxNameLength, memoryThreshold, maxZstdWindow. Byte counts take "
                     + "KiB, MiB, GiB or TiB. Overrides the policy's limits.")
     private List<String> limits = new ArrayList<>();
 

@@ -86,7 +86,8 @@ import java.util.function.Supplier;
  * <p>Inputs are files and directories. Directories are walked recursively without following symbolic links: a link
  * or a special file (device, FIFO, socket) met in a walk is reported as {@code file.skipped} (info). A link named on
  * the command line is followed, as {@code find -H} does, because the user asked for it. A file that cannot be read
- * yields {@code file.unreadable} (medium) with the operating system's reason. Each file is memory-mapped read-only for
+ * yields {@code file.unreadable} (high: not vetted, so held) with the operating system's reason; so does a file that
+ * changed while it was vetted (its size, times or inode differ after). Each file is memory-mapped read-only for
  * the duration of its vetting and unmapped after. Thread-safe; reusable.
  *
  * <p>With a {@link ScanCache} in the options, every top-level file vetted is stored in it by content, and
@@ -206,7 +207,26 @@ public final class ScanEngine {
      */
     public Vetting vetRelease(List<ReleaseInput> inputs) throws IOException {
         Vetted release = vetInputs(inputs, false);
-        return new Vetting(VERSION, release.files(), release.findings(), Optional.empty());
+        return new Vetting(VERSION, release.files(), withEmptyRelease(inputs, release), Optional.empty());
+    }
+
+    /**
+     * The release's findings, plus {@code release.empty} (high) when not one file was vetted: an empty directory, or
+     * one that holds only links and special files. Nothing vetted is nothing known, so it must not pass as clean.
+     */
+    private static List<Finding> withEmptyRelease(List<ReleaseInput> inputs, Vetted release) {
+        if (!release.files().isEmpty()) {
+            return release.findings();
+        }
+        List<Finding> findings = new ArrayList<>(release.findings());
+        String names = String.join(", ", inputs.stream().map(ReleaseInput::name).toList());
+        findings.add(Finding.of(
+                FindingCode.RELEASE_EMPTY,
+                names,
+                "the release holds no file that could be vetted"
+                        + (release.findings().isEmpty() ? "" : " (see the other findings for what was skipped)"),
+                Map.of("inputs", inputs.size(), "findings", release.findings().size())));
+        return findings;
     }
 
     /**
@@ -218,7 +238,7 @@ public final class ScanEngine {
         Vetted now = vetInputs(next, false);
         List<String> newRoots = next.stream().map(ReleaseInput::name).toList();
         ReleaseDiff diff = ReleaseDiff.compare(previous.files(), previous.roots(), now.files(), newRoots);
-        List<Finding> findings = new ArrayList<>(now.findings());
+        List<Finding> findings = new ArrayList<>(withEmptyRelease(next, now));
         findings.addAll(diff.findings());
         return new Vetting(
                 VERSION, now.files(), findings, Optional.of(new DiffSection(previous.roots(), diff.changes())));
@@ -271,7 +291,7 @@ public final class ScanEngine {
         Objects.requireNonNull(reportPath, "reportPath");
         Objects.requireNonNull(content, "content");
         try (Unpacker unpacker = Unpacker.create(options.limits(), content.size(), spoolMemory)) {
-            return vet(reportPath, content, unpacker, 0);
+            return vet(reportPath, content, unpacker, 0, new DebSums());
         }
     }
 
@@ -279,7 +299,7 @@ public final class ScanEngine {
      * Vets one file at nesting {@code depth} and, when it is a container, every file inside it, recursively through
      * {@code unpacker} (whose limits span the whole top-level file).
      */
-    private VetResult vet(String reportPath, ByteView content, Unpacker unpacker, int depth) {
+    private VetResult vet(String reportPath, ByteView content, Unpacker unpacker, int depth, DebSums sums) {
         // A PE file's sections are measured in the profiling pass, so the PE parser need not read them again.
         FileProfile profile = FileProfiler.profile(content, PeFile.sectionData(content));
         Optional<ContainerType> container = ContainerType.detect(content);
@@ -316,7 +336,10 @@ public final class ScanEngine {
         if (container.isPresent()) {
             JarVerifier.Evidence jar = new JarVerifier.Evidence();
             AtomicBoolean complete = new AtomicBoolean(true);
-            inside = unpack(reportPath, content, container.get(), unpacker, depth, jar, complete, npmPackages);
+            inside = unpack(reportPath, content, container.get(), unpacker, depth, sums, jar, complete, npmPackages);
+            if (container.get() == ContainerType.DEB) {
+                findings.addAll(sums.check(reportPath, inside.files()));
+            }
             if (complete.get() && container.get() != ContainerType.MSI) {
                 indicators = NetworkIndicators.NONE;
             }
@@ -371,7 +394,8 @@ public final class ScanEngine {
 
     /**
      * Vets every file inside a container as {@code outer!inner}; unpacking problems become {@code archive.*} findings
-     * on the container (high for bombs and path traversal, else medium) and the walk goes on. The npm packages whose
+     * on the container (high: what was not unpacked was not vetted; medium for links, duplicates and header
+     * mismatches) and the walk goes on. The npm packages whose
      * {@code package.json} the container holds directly are added to {@code npmPackages}.
      */
     private VetResult unpack(
@@ -380,6 +404,7 @@ public final class ScanEngine {
             ContainerType type,
             Unpacker unpacker,
             int depth,
+            DebSums sums,
             JarVerifier.Evidence jar,
             AtomicBoolean complete,
             List<NpmPackageRecord> npmPackages) {
@@ -395,7 +420,8 @@ public final class ScanEngine {
                     NpmPackage.read(innerPath, inner)
                             .ifPresent(p -> npmPackages.add(new NpmPackageRecord(p.name(), p.version(), p.path())));
                 }
-                VetResult result = vet(innerPath, inner, unpacker, depth + 1);
+                sums.offer(reportPath, entry.path(), inner);
+                VetResult result = vet(innerPath, inner, unpacker, depth + 1, sums);
                 inFull[0] &= result.inFull();
                 files.addAll(result.files());
                 findings.addAll(result.findings());
@@ -693,11 +719,18 @@ public final class ScanEngine {
                 : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
         try (Arena arena = Arena.ofConfined();
                 FileChannel channel = FileChannel.open(target.path(), open)) {
+            Optional<FileState> before = FileState.of(target.path(), target.followLinks());
             long size = channel.size();
             ByteView view = size == 0
                     ? ByteView.of(new byte[0])
                     : ByteView.of(channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena));
-            return vet(target.reportPath(), view);
+            VetResult result = vet(target.reportPath(), view);
+            Optional<FileState> after = FileState.of(target.path(), target.followLinks());
+            if (before.isEmpty() || !before.equals(after) || before.get().size() != size) {
+                return new VetResult(result.files(), result.findings(), false)
+                        .plus(VetResult.of(changed(target.reportPath(), size, before, after)));
+            }
+            return result;
         } catch (IOException e) {
             return VetResult.of(unreadable(target.reportPath(), e));
         } catch (InternalError e) {
@@ -708,6 +741,48 @@ public final class ScanEngine {
                     "cannot read " + target.reportPath() + ": the file changed while it was being read",
                     Map.of("reason", "file changed while being read")));
         }
+    }
+
+    /**
+     * What identifies a file's content without reading it: size, modification and status-change times, and the file
+     * key (device and inode). Taken before and after vetting: a file written, truncated, touched or replaced meanwhile
+     * was not vetted as it now is. The status-change time is the one a writer cannot set back.
+     */
+    private record FileState(long size, Object modified, Object changed, Object key) {
+
+        static Optional<FileState> of(Path path, boolean followLinks) {
+            LinkOption[] options = followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+            try {
+                BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, options);
+                Object ctime;
+                try {
+                    ctime = Files.getAttribute(path, "unix:ctime", options);
+                } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                    ctime = "";
+                }
+                return Optional.of(new FileState(
+                        a.size(), a.lastModifiedTime(), ctime, Objects.requireNonNullElse(a.fileKey(), "")));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** {@code file.unreadable} for a file that changed while it was vetted: what was vetted is not what is there. */
+    private static Finding changed(String path, long mapped, Optional<FileState> before, Optional<FileState> after) {
+        String now = after.map(a -> a.size() + " bytes now").orElse("gone now");
+        return Finding.of(
+                FindingCode.FILE_UNREADABLE,
+                path,
+                "cannot vet " + path + ": the file changed while it was being read (" + mapped + " bytes when opened, "
+                        + now + "); vet it again once it is no longer being written",
+                Map.of(
+                        "reason",
+                        "file changed while being read",
+                        "sizeWhenOpened",
+                        mapped,
+                        "sizeNow",
+                        after.map(FileState::size).orElse(-1L)));
     }
 
     static String reportPath(Path path) {

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -106,6 +105,8 @@ class NsisScanTest {
                 .singleElement()
                 .satisfies(f -> assertThat(f.path()).isEqualTo(archive));
         assertThat(report.files()).extracting(FileRecord::path).doesNotContain(archive + "!d3dcompiler_47.dll");
+        // Fail closed: what was not decoded holds the release under the default policy.
+        assertThat(report.verdict()).isEqualTo(Verdict.HOLD);
         assertThat(scan(setup, PolicyLoader.parse(ARCHIVE_HIGH, "test")).verdict())
                 .isEqualTo(Verdict.HOLD);
     }
@@ -167,9 +168,6 @@ class NsisScanTest {
     }
 
     @Test
-    @Disabled("issue 14 (2) needs an engine change: ScanEngine.archiveFinding rates a problem on an installer"
-            + " (ContainerType.NSIS) high, so the default policy holds it; tollgate-engine's main sources are being"
-            + " moved, so the change is left to that move")
     void holdsAnInstallerWhosePayloadIsCorruptedUnderTheDefaultPolicy(@TempDir Path dir) throws IOException {
         byte[] bytes = Files.readAllBytes(NSIS.resolve("lzma-solid.exe"));
         bytes[bytes.length - 8000] ^= 0x40;

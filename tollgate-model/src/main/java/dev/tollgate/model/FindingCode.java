@@ -71,7 +71,11 @@ public enum FindingCode {
     POLICY_ALLOWANCE_EXPIRED("policy.allowance-expired", Severity.LOW, "An accepted risk in the policy has expired"),
     DIFF_FILE_ADDED("diff.file-added", Severity.INFO, "A file was added since the previous release"),
     DIFF_FILE_REMOVED("diff.file-removed", Severity.INFO, "A file was removed since the previous release"),
-    FILE_UNREADABLE("file.unreadable", Severity.MEDIUM, "The file could not be read"),
+    FILE_UNREADABLE(
+            "file.unreadable",
+            Severity.HIGH,
+            "The file could not be read, or changed while it was read: it was not vetted in full"),
+    RELEASE_EMPTY("release.empty", Severity.HIGH, "The release holds no file at all: nothing was vetted"),
     FILE_SKIPPED("file.skipped", Severity.INFO, "A symbolic link or special file was not vetted"),
     FILE_TYPE_MISMATCH("file.type-mismatch", Severity.MEDIUM, "A file named like a Windows executable is not one"),
     ANALYSIS_FAILED("analysis.failed", Severity.HIGH, "A check could not be evaluated on the file"),
@@ -83,21 +87,40 @@ public enum FindingCode {
             Severity.HIGH,
             "An entry name is absolute, has a drive letter or climbs out with '..'"),
     ARCHIVE_LINK("archive.link", Severity.MEDIUM, "A symbolic or hard link in a container points outside it"),
-    ARCHIVE_ENCRYPTED("archive.encrypted", Severity.MEDIUM, "An encrypted entry or container could not be vetted"),
+    ARCHIVE_ENCRYPTED("archive.encrypted", Severity.HIGH, "An encrypted entry or container could not be vetted"),
     ARCHIVE_TRUNCATED(
-            "archive.truncated", Severity.MEDIUM, "A container or an entry's stream ends early or is corrupt"),
+            "archive.truncated",
+            Severity.HIGH,
+            "A container or an entry's stream ends early or is corrupt: what follows was not vetted"),
     ARCHIVE_UNSUPPORTED(
-            "archive.unsupported", Severity.MEDIUM, "A compression method or container feature is not supported"),
+            "archive.unsupported",
+            Severity.HIGH,
+            "A compression method or container feature is not supported: what it holds was not vetted"),
     ARCHIVE_LIMIT(
-            "archive.limit", Severity.MEDIUM, "An unpacking limit (size, entries, depth, name length) was reached"),
+            "archive.limit",
+            Severity.HIGH,
+            "An unpacking limit (size, entries, depth, name length, zstd window) was reached: the rest was not vetted"),
     ARCHIVE_DUPLICATE("archive.duplicate", Severity.MEDIUM, "Two entries of a container have the same path"),
     ARCHIVE_HEADER_MISMATCH(
             "archive.header-mismatch",
             Severity.MEDIUM,
             "Two copies of a container's metadata disagree (zip local and central headers)"),
+    DEB_MD5SUMS_MISMATCH(
+            "deb.md5sums-mismatch",
+            Severity.HIGH,
+            "A file of a Debian package does not have the MD5 that the package's md5sums gives it"),
+    ARCHIVE_INTEGRITY_MISMATCH(
+            "archive.integrity-mismatch",
+            Severity.HIGH,
+            "A member of a container does not have the hash the container claims for it (Electron asar integrity)"),
+    MSI_APPENDED_DATA(
+            "msi.appended-data",
+            Severity.HIGH,
+            "Bytes after a Windows Installer package's compound-file structure, which no signature covers (CVE-2020-1464)"),
     MSI_CUSTOM_ACTION(
             "msi.custom-action", Severity.MEDIUM, "An installer custom action runs a DLL, an EXE or a script"),
-    MSI_MALFORMED("msi.malformed", Severity.MEDIUM, "A Windows Installer package could not be read"),
+    MSI_MALFORMED(
+            "msi.malformed", Severity.HIGH, "A Windows Installer package could not be read: it was not vetted in full"),
     JAR_UNSIGNED_ENTRY(
             "jar.unsigned-entry", Severity.MEDIUM, "A signed JAR holds entries its signature does not cover");
 

@@ -31,6 +31,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
@@ -176,6 +177,10 @@ public final class PolicyLoader {
                         "'" + code + "' is not a finding code (dotted lower-case words such as pe.overlay, or"
                                 + " archive.*)");
             }
+            Optional<String> unknown = PolicyCodes.whyUnknown(code);
+            if (unknown.isPresent()) {
+                throw problem(at.key(code), unknown.get());
+            }
             overrides.put(code, severity(entry.getValue(), at.key(code)));
         }
         return overrides;
@@ -259,6 +264,10 @@ public final class PolicyLoader {
             String code = text(entry, allowance.key("code"));
             if (!isCode(code)) {
                 throw problem(allowance.key("code"), "'" + code + "' is not a finding code");
+            }
+            Optional<String> unknown = PolicyCodes.whyUnknown(code);
+            if (unknown.isPresent()) {
+                throw problem(allowance.key("code"), unknown.get());
             }
             String expires = text(entry, allowance.key("expires"));
             FileGlob files = glob(entry, allowance);

@@ -62,6 +62,7 @@ public final class MsiInspector implements Inspector<ByteView> {
                     "the package's signature streams cannot be read: " + e.getMessage(),
                     Map.of()));
         }
+        appendedData(path, content.size(), msi, findings);
         for (MsiPackage.CustomAction action : msi.customActions()) {
             if (!action.runsCode()) {
                 continue;
@@ -136,5 +137,29 @@ public final class MsiInspector implements Inspector<ByteView> {
             }
         }
         return true;
+    }
+
+    /**
+     * Bytes after the compound file's structure: no stream holds them and no signature covers them, so a signed
+     * package can carry anything there and still verify (CVE-2020-1464, "GlueBall"; Windows refuses such packages
+     * since August 2020). The bytes themselves are vetted as {@code [appended data]} inside the package.
+     */
+    private static void appendedData(String path, long size, MsiPackage msi, List<Finding> findings) {
+        try {
+            msi.appendedData()
+                    .ifPresent(bytes -> findings.add(Finding.of(
+                            FindingCode.MSI_APPENDED_DATA,
+                            path,
+                            bytes.size() + " bytes after the end of the package's compound-file structure (offset 0x"
+                                    + Long.toHexString(size - bytes.size()) + "), covered by no stream and no signature"
+                                    + " (CVE-2020-1464)",
+                            Map.of("offset", size - bytes.size(), "bytes", bytes.size()))));
+        } catch (FormatException e) {
+            findings.add(Finding.of(
+                    FindingCode.MSI_MALFORMED,
+                    path,
+                    "the package's extent cannot be read: " + e.getMessage(),
+                    Map.of()));
+        }
     }
 }

@@ -18,6 +18,8 @@ import java.util.Set;
  * @param maxDepth nesting depth: a top-level file is depth 0, its entries depth 1
  * @param maxNameLength characters in one entry name
  * @param memoryThreshold entries up to this size are kept on the heap; larger ones go to a private temporary file
+ * @param maxZstdWindow the largest window a zstd frame may declare (the history its decoder must keep); a frame
+ *     declaring more is refused before anything is decoded
  */
 public record Limits(
         long maxTotalBytes,
@@ -27,7 +29,8 @@ public record Limits(
         int maxEntries,
         int maxDepth,
         int maxNameLength,
-        long memoryThreshold) {
+        long memoryThreshold,
+        long maxZstdWindow) {
 
     private static final long MIB = 1L << 20;
     private static final long GIB = 1L << 30;
@@ -41,48 +44,80 @@ public record Limits(
         requirePositive(maxDepth, "maxDepth");
         requirePositive(maxNameLength, "maxNameLength");
         requirePositive(memoryThreshold, "memoryThreshold");
+        requirePositive(maxZstdWindow, "maxZstdWindow");
         if (memoryThreshold > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("memoryThreshold must fit a Java array: " + memoryThreshold);
         }
     }
 
-    /** 8 GiB in total, 4 GiB per entry, ratio 200 above 32 MiB, 100,000 entries, depth 8, names of 4096 chars. */
-    public static Limits defaults() {
-        return new Limits(8 * GIB, 4 * GIB, 200, 32 * MIB, 100_000, 8, 4096, 64 * MIB);
-    }
+    /** The default zstd window limit: 2 GiB, what {@code zstd --long=31} declares, the largest zstd writes. */
+    public static final long DEFAULT_MAX_ZSTD_WINDOW = 2 * GIB;
 
-    public Limits withMaxTotalBytes(long value) {
-        return new Limits(
-                value, maxEntryBytes, maxRatio, bombMinimumBytes, maxEntries, maxDepth, maxNameLength, memoryThreshold);
-    }
-
-    public Limits withMaxEntries(int value) {
-        return new Limits(
-                maxTotalBytes,
-                maxEntryBytes,
-                maxRatio,
-                bombMinimumBytes,
-                value,
-                maxDepth,
-                maxNameLength,
-                memoryThreshold);
-    }
-
-    public Limits withMaxDepth(int value) {
-        return new Limits(
+    /** The limits with {@link #DEFAULT_MAX_ZSTD_WINDOW}. */
+    public Limits(
+            long maxTotalBytes,
+            long maxEntryBytes,
+            long maxRatio,
+            long bombMinimumBytes,
+            int maxEntries,
+            int maxDepth,
+            int maxNameLength,
+            long memoryThreshold) {
+        this(
                 maxTotalBytes,
                 maxEntryBytes,
                 maxRatio,
                 bombMinimumBytes,
                 maxEntries,
-                value,
+                maxDepth,
                 maxNameLength,
-                memoryThreshold);
+                memoryThreshold,
+                DEFAULT_MAX_ZSTD_WINDOW);
+    }
+
+    /**
+     * 8 GiB in total, 4 GiB per entry, ratio 200 above 32 MiB, 100,000 entries, depth 8, names of 4096 chars, zstd
+     * windows up to 2 GiB.
+     */
+    public static Limits defaults() {
+        return new Limits(8 * GIB, 4 * GIB, 200, 32 * MIB, 100_000, 8, 4096, 64 * MIB, DEFAULT_MAX_ZSTD_WINDOW);
+    }
+
+    public Limits withMaxTotalBytes(long value) {
+        return with(0, value);
+    }
+
+    public Limits withMaxEntries(int value) {
+        return with(4, value);
+    }
+
+    public Limits withMaxDepth(int value) {
+        return with(5, value);
     }
 
     public Limits withMemoryThreshold(long value) {
-        return new Limits(
-                maxTotalBytes, maxEntryBytes, maxRatio, bombMinimumBytes, maxEntries, maxDepth, maxNameLength, value);
+        return with(7, value);
+    }
+
+    public Limits withMaxZstdWindow(long value) {
+        return with(8, value);
+    }
+
+    /** These limits with the one at {@code index} in {@link #NAMES} set to {@code value}. */
+    private Limits with(int index, long value) {
+        long[] v = {
+            maxTotalBytes,
+            maxEntryBytes,
+            maxRatio,
+            bombMinimumBytes,
+            maxEntries,
+            maxDepth,
+            maxNameLength,
+            memoryThreshold,
+            maxZstdWindow
+        };
+        v[index] = value;
+        return new Limits(v[0], v[1], v[2], v[3], (int) v[4], (int) v[5], (int) v[6], v[7], v[8]);
     }
 
     /**
@@ -97,29 +132,24 @@ public record Limits(
             "maxEntries",
             "maxDepth",
             "maxNameLength",
-            "memoryThreshold");
+            "memoryThreshold",
+            "maxZstdWindow");
 
     private static final Set<String> BYTE_VALUED =
-            Set.of("maxTotalBytes", "maxEntryBytes", "bombMinimumBytes", "memoryThreshold");
+            Set.of("maxTotalBytes", "maxEntryBytes", "bombMinimumBytes", "memoryThreshold", "maxZstdWindow");
 
     /** Upper bounds that keep a setting meaningful: past them a limit no longer protects anything, or overflows. */
-    private static final Map<String, Long> MAXIMA = Map.of(
-            "maxTotalBytes",
-            1L << 50,
-            "maxEntryBytes",
-            1L << 50,
-            "maxRatio",
-            1_000_000L,
-            "bombMinimumBytes",
-            1L << 50,
-            "maxEntries",
-            100_000_000L,
-            "maxDepth",
-            64L,
-            "maxNameLength",
-            65_536L,
-            "memoryThreshold",
-            1L << 30);
+    private static final Map<String, Long> MAXIMA = Map.ofEntries(
+            Map.entry("maxTotalBytes", 1L << 50),
+            Map.entry("maxEntryBytes", 1L << 50),
+            Map.entry("maxRatio", 1_000_000L),
+            Map.entry("bombMinimumBytes", 1L << 50),
+            Map.entry("maxEntries", 100_000_000L),
+            Map.entry("maxDepth", 64L),
+            Map.entry("maxNameLength", 65_536L),
+            Map.entry("memoryThreshold", 1L << 30),
+            // A zstd frame's window descriptor can say up to 3.75 TiB; past 2 GiB no zstd writes one.
+            Map.entry("maxZstdWindow", 1L << 31));
 
     /**
      * These limits with one of them set from text: {@code name} is one of {@link #NAMES}; {@code value} a positive
@@ -139,53 +169,7 @@ public record Limits(
             throw new IllegalArgumentException(name + "=" + value + ": must be between 1 and " + max
                     + (BYTE_VALUED.contains(name) ? " bytes" : ""));
         }
-        return switch (name) {
-            case "maxTotalBytes" -> withMaxTotalBytes(parsed);
-            case "maxEntryBytes" ->
-                new Limits(
-                        maxTotalBytes,
-                        parsed,
-                        maxRatio,
-                        bombMinimumBytes,
-                        maxEntries,
-                        maxDepth,
-                        maxNameLength,
-                        memoryThreshold);
-            case "maxRatio" ->
-                new Limits(
-                        maxTotalBytes,
-                        maxEntryBytes,
-                        parsed,
-                        bombMinimumBytes,
-                        maxEntries,
-                        maxDepth,
-                        maxNameLength,
-                        memoryThreshold);
-            case "bombMinimumBytes" ->
-                new Limits(
-                        maxTotalBytes,
-                        maxEntryBytes,
-                        maxRatio,
-                        parsed,
-                        maxEntries,
-                        maxDepth,
-                        maxNameLength,
-                        memoryThreshold);
-            case "maxEntries" -> withMaxEntries((int) parsed);
-            case "maxDepth" -> withMaxDepth((int) parsed);
-            case "maxNameLength" ->
-                new Limits(
-                        maxTotalBytes,
-                        maxEntryBytes,
-                        maxRatio,
-                        bombMinimumBytes,
-                        maxEntries,
-                        maxDepth,
-                        (int) parsed,
-                        memoryThreshold);
-            case "memoryThreshold" -> withMemoryThreshold(parsed);
-            default -> throw new IllegalStateException(name);
-        };
+        return with(NAMES.indexOf(name), parsed);
     }
 
     private static long parse(String name, String value) {

@@ -32,6 +32,7 @@ final class MsiReader {
             }
             cabinet(walk, msi, cabinet, paths);
         }
+        appended(walk, msi);
         for (MsiPackage.Stream stream : msi.otherStreams()) {
             Optional<String> path = walk.admit(stream.name());
             if (path.isEmpty()) {
@@ -53,6 +54,24 @@ final class MsiReader {
                 }
                 walk.problem(ProblemKind.TRUNCATED, stream.name(), f.getMessage(), Map.of());
             }
+        }
+    }
+
+    /** The name under which the bytes after the compound file's structure are vetted. */
+    static final String APPENDED = "[appended data]";
+
+    /**
+     * The bytes after the compound file's structure (CVE-2020-1464, "GlueBall": no MSI signature covers them), vetted
+     * as a file of their own, {@code Setup.msi![appended data]}; the MSI inspection reports them.
+     */
+    private static void appended(Walk walk, MsiPackage msi) throws Refusal, FormatException {
+        Optional<dev.tollgate.formats.ByteView> appended = msi.appendedData();
+        if (appended.isEmpty()) {
+            return;
+        }
+        Optional<String> path = walk.admit(APPENDED);
+        if (path.isPresent()) {
+            walk.file(Entry.file(APPENDED, path.get(), appended.get().size()), appended.get());
         }
     }
 

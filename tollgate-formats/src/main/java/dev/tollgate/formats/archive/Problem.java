@@ -14,6 +14,23 @@ import java.util.Objects;
  */
 public record Problem(ProblemKind kind, String entry, String message, Map<String, Object> evidence) {
 
+    /**
+     * What a reader library's {@link java.io.IOException} says about the bytes, for a problem's message; never the
+     * text of an exception it wrapped ({@code new IOException(cause)} reads "java.lang.IllegalArgumentException:
+     * ..."), which names our classes or a library's state, not the file.
+     */
+    static String reason(Throwable e) {
+        String message = e.getMessage();
+        Throwable cause = e.getCause();
+        if (message == null
+                || message.isBlank()
+                || (cause != null && message.equals(cause.toString()))
+                || message.matches("(?s)^[a-z][\\w$]*(\\.[\\w$]+)+(Exception|Error)\\b.*")) {
+            return "its structure is corrupt or uses a feature the reader does not handle";
+        }
+        return message;
+    }
+
     public Problem {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(entry, "entry");

@@ -19,7 +19,9 @@ public enum ProblemKind {
     /** Two entries normalise to the same path: tools disagree on which one wins. */
     DUPLICATE("duplicate"),
     /** Two copies of the same metadata disagree (a zip's local and central headers): tools disagree on the content. */
-    HEADER_MISMATCH("header-mismatch");
+    HEADER_MISMATCH("header-mismatch"),
+    /** A member does not have the hash its container claims for it (Electron asar integrity). */
+    INTEGRITY_MISMATCH("integrity-mismatch");
 
     private final String code;
 

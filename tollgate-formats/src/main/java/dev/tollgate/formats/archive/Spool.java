@@ -8,22 +8,30 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Turns an entry's stream into a {@link ByteView}: on the heap up to {@link Limits#memoryThreshold()}, beyond that in
  * a temporary file that is memory-mapped. Temporary files live in one private directory (owner-only permissions),
  * created on first need; their names are generated, never taken from an archive, so nothing an archive names is
- * ever written, and nothing is written outside that directory. {@link #close()} deletes the directory.
+ * ever written, and nothing is written outside that directory. {@link #close()} deletes the directory; a shutdown hook
+ * deletes the directories still open when the JVM stops (SIGINT, SIGTERM, {@code System.exit}); and the first
+ * directory a process creates under a parent sweeps that parent for the directories of processes that were killed
+ * without running their hook ({@link #removeStale}): the directory's name carries its process's id.
  */
 final class Spool implements AutoCloseable {
 
@@ -139,6 +147,9 @@ final class Spool implements AutoCloseable {
     private Content spill(
             InputStream in, byte[] head, int headLength, int probed, long maxBytes, String entry, Meter meter)
             throws IOException, Refusal {
+        if (stopping) {
+            throw new IOException("the JVM is stopping; nothing more is spooled");
+        }
         Path file = Files.createTempFile(directory(), "entry-", ".bin", ownerOnly("rw-------"));
         boolean done = false;
         try {
@@ -216,12 +227,56 @@ final class Spool implements AutoCloseable {
 
     private Path directory() throws IOException {
         if (directory.isEmpty()) {
-            Path created = Files.createTempDirectory(parent, "tollgate-unpack-", ownerOnly("rwx------"));
+            Path created = Files.createTempDirectory(parent, PREFIX + PID + "-", ownerOnly("rwx------"));
             LIVE.add(created);
             installCleanupHook();
             directory = Optional.of(created);
+            if (SWEPT.add(parent.toAbsolutePath().normalize())) {
+                removeStale(parent, created);
+            }
         }
         return directory.get();
+    }
+
+    /** The name of every private directory: the prefix, the owning process's id, a dash, a random number. */
+    static final String PREFIX = "tollgate-unpack-";
+
+    private static final long PID = ProcessHandle.current().pid();
+
+    private static final Pattern OWNED = Pattern.compile(Pattern.quote(PREFIX) + "(\\d{1,19})-\\d+");
+
+    /** The parents already swept for stale directories by this process: once each is enough. */
+    private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Deletes the private directories that a killed run left under {@code parent} (SIGKILL, a power cut: no shutdown
+     * hook ran): only directories of this kind (named {@link #PREFIX}, the pid, a random number), owned by the same
+     * user as {@code ours}, whose process is gone. A live process's directory is never touched, whichever it is.
+     */
+    static void removeStale(Path parent, Path ours) {
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(parent, PREFIX + "*")) {
+            UserPrincipal owner = Files.getOwner(ours, LinkOption.NOFOLLOW_LINKS);
+            for (Path child : children) {
+                Matcher m = OWNED.matcher(child.getFileName().toString());
+                if (!m.matches()
+                        || !Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)
+                        || !owner.equals(Files.getOwner(child, LinkOption.NOFOLLOW_LINKS))) {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(m.group(1));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (pid != PID
+                        && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    deleteTree(child);
+                }
+            }
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // Best effort: a directory that cannot be listed or read keeps its stale children.
+        }
     }
 
     /** Directories not yet closed, removed by a shutdown hook when the JVM stops mid-scan (Ctrl-C, System.exit). */
@@ -229,12 +284,20 @@ final class Spool implements AutoCloseable {
 
     private static Thread hook;
 
+    /** Set when the JVM stops: spooling then refuses to create files that the cleanup could miss. */
+    private static volatile boolean stopping;
+
     private static synchronized void installCleanupHook() {
         if (hook == null) {
             hook = new Thread(
                     () -> {
-                        for (Path p : LIVE) {
-                            deleteTree(p);
+                        // Scan threads still run while the hook does: no new file from now on, then two sweeps, the
+                        // second for a file created while the first one walked.
+                        stopping = true;
+                        for (int pass = 0; pass < 2; pass++) {
+                            for (Path p : LIVE) {
+                                deleteTree(p);
+                            }
                         }
                     },
                     "tollgate-unpack-cleanup");
@@ -247,8 +310,8 @@ final class Spool implements AutoCloseable {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException e) {
-            // Best effort at shutdown.
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort at shutdown: a file that went meanwhile, or one that cannot be deleted.
         }
     }
 

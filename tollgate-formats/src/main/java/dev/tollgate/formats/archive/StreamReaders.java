@@ -34,6 +34,9 @@ final class StreamReaders {
             tar(walk, walk.metered(raw));
             return;
         }
+        if (type == ContainerType.ZSTD) {
+            ZstdFrames.check(walk.content(), walk.limits(), "zstd stream");
+        }
         InputStream decompressed = decompressor(type, raw);
         BufferedInputStream in = new BufferedInputStream(walk.metered(decompressed), 64 * 1024);
         if (isTar(in)) {
@@ -159,7 +162,8 @@ final class StreamReaders {
             if (e instanceof RefusedIOException) {
                 throw e;
             }
-            walk.problem(ProblemKind.TRUNCATED, "", "ar archive is truncated or corrupt: " + e.getMessage(), Map.of());
+            walk.problem(
+                    ProblemKind.TRUNCATED, "", "ar archive is truncated or corrupt: " + Problem.reason(e), Map.of());
         }
     }
 }

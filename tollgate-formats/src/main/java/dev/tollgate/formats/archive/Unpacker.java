@@ -20,6 +20,8 @@ import java.util.Objects;
  */
 public final class Unpacker implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(Unpacker.class.getName());
+
     private final Budget budget;
     private final Spool spool;
 
@@ -111,12 +113,18 @@ public final class Unpacker implements AutoCloseable {
             visitor.problem(new Problem(
                     ProblemKind.TRUNCATED,
                     "",
-                    type.label() + " container is truncated or corrupt: " + e.getMessage(),
+                    type.label() + " container is truncated or corrupt: " + Problem.reason(e),
                     Map.of()));
         } catch (RuntimeException e) {
-            // Third-party readers throw unchecked exceptions on some hostile inputs; the scan goes on.
+            // Third-party readers throw unchecked exceptions on some hostile inputs; the scan goes on. The exception's
+            // text is internal (a library's state, our own classes' names): it goes to the log, never to a finding.
+            LOG.log(System.Logger.Level.DEBUG, "unchecked exception unpacking a " + type.label() + " container", e);
             visitor.problem(new Problem(
-                    ProblemKind.TRUNCATED, "", type.label() + " container could not be read: " + e, Map.of()));
+                    ProblemKind.TRUNCATED,
+                    "",
+                    type.label() + " container could not be read: its structure is corrupt or uses a feature the"
+                            + " reader does not handle; what it holds past that point was not vetted",
+                    Map.of()));
         }
     }
 

@@ -28,6 +28,16 @@ final class ZipReader {
     private ZipReader() {}
 
     static void read(Walk walk) throws IOException, Refusal, TruncatedException {
+        Optional<String> badLocator = zip64LocatorOutside(walk.content());
+        if (badLocator.isPresent()) {
+            walk.problem(
+                    ProblemKind.TRUNCATED,
+                    "",
+                    badLocator.get() + "; entries read from their local headers",
+                    Map.of("structure", "zip64 end of central directory locator"));
+            readStreaming(walk);
+            return;
+        }
         ZipFile zip;
         try {
             zip = ZipFile.builder()
@@ -38,7 +48,7 @@ final class ZipReader {
             walk.problem(
                     ProblemKind.TRUNCATED,
                     "",
-                    "zip central directory is missing or broken (" + e.getMessage()
+                    "zip central directory is missing or broken (" + Problem.reason(e)
                             + "); entries read from their local headers",
                     Map.of());
             readStreaming(walk);
@@ -50,6 +60,40 @@ final class ZipReader {
                 entry(walk, zip, entries.nextElement());
             }
         }
+    }
+
+    private static final long END_OF_CENTRAL_DIRECTORY = 0x06054b50L;
+    private static final long ZIP64_LOCATOR = 0x07064b50L;
+    private static final int END_OF_CENTRAL_DIRECTORY_SIZE = 22;
+    private static final int ZIP64_LOCATOR_SIZE = 20;
+    private static final int ZIP64_END_OF_CENTRAL_DIRECTORY_SIZE = 56;
+
+    /**
+     * Why the zip64 end of central directory locator (APPNOTE.TXT 4.3.15) cannot be followed, if it cannot: its
+     * offset lies outside the file. Commons Compress seeks there without a check (a negative offset failed inside the
+     * library with an IllegalArgumentException), so the locator is checked here first. The end of central directory
+     * record is found as the library finds it: the last signature within its maximum distance from the end.
+     */
+    static Optional<String> zip64LocatorOutside(ByteView v) throws TruncatedException {
+        long size = v.size();
+        long lowest = Math.max(0, size - END_OF_CENTRAL_DIRECTORY_SIZE - 0xFFFF);
+        for (long at = size - END_OF_CENTRAL_DIRECTORY_SIZE; at >= lowest; at--) {
+            if (v.u32(at, "end of central directory signature") != END_OF_CENTRAL_DIRECTORY) {
+                continue;
+            }
+            long locator = at - ZIP64_LOCATOR_SIZE;
+            if (locator < 0 || v.u32(locator, "zip64 locator signature") != ZIP64_LOCATOR) {
+                return Optional.empty();
+            }
+            long offset = v.u64(locator + 8, "zip64 end of central directory offset");
+            if (offset < 0 || offset > size - ZIP64_END_OF_CENTRAL_DIRECTORY_SIZE) {
+                return Optional.of("the zip64 end of central directory locator at offset " + locator
+                        + " points at offset " + Long.toUnsignedString(offset) + ", outside the file of " + size
+                        + " bytes");
+            }
+            return Optional.empty();
+        }
+        return Optional.empty();
     }
 
     private static void entry(Walk walk, ZipFile zip, ZipArchiveEntry e)

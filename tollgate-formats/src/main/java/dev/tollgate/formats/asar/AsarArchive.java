@@ -45,12 +45,22 @@ public final class AsarArchive {
      * @param offset for a packed file, its offset after the header
      * @param unpacked true for a file stored in {@code app.asar.unpacked/} instead
      * @param link the target of a link
+     * @param sha256 the SHA-256 (lower-case hex) that the node's {@code integrity} claims for the file's bytes, when it
+     *     gives one (Electron's ASAR integrity, {@code "algorithm": "SHA256"})
      */
-    public record Node(String path, Kind kind, long size, long offset, boolean unpacked, Optional<String> link) {
+    public record Node(
+            String path,
+            Kind kind,
+            long size,
+            long offset,
+            boolean unpacked,
+            Optional<String> link,
+            Optional<String> sha256) {
         public Node {
             Objects.requireNonNull(path, "path");
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(link, "link");
+            Objects.requireNonNull(sha256, "sha256");
         }
     }
 
@@ -124,6 +134,7 @@ public final class AsarArchive {
         long offset = -1;
         boolean unpacked = false;
         String link = null;
+        String sha256 = null;
         boolean isDirectory = false;
         int at = out.size();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -135,7 +146,7 @@ public final class AsarArchive {
                         throw new FormatException(16, "asar entry " + path + " has a 'files' that is not an object");
                     }
                     isDirectory = true;
-                    out.add(new Node(path, Kind.DIRECTORY, 0, 0, false, Optional.empty()));
+                    out.add(new Node(path, Kind.DIRECTORY, 0, 0, false, Optional.empty(), Optional.empty()));
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String name = p.currentName();
                         if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -148,6 +159,7 @@ public final class AsarArchive {
                 case "offset" -> offset = parseOffset(p.getValueAsString(), path);
                 case "unpacked" -> unpacked = value == JsonToken.VALUE_TRUE;
                 case "link" -> link = p.getValueAsString();
+                case "integrity" -> sha256 = integrity(p, value);
                 default -> p.skipChildren();
             }
         }
@@ -155,14 +167,50 @@ public final class AsarArchive {
             return;
         }
         if (link != null) {
-            out.add(at, new Node(path, Kind.LINK, 0, 0, false, Optional.of(link)));
+            out.add(at, new Node(path, Kind.LINK, 0, 0, false, Optional.of(link), Optional.empty()));
         } else {
             if (size < 0 || (!unpacked && offset < 0)) {
                 throw new FormatException(
                         16, "asar file " + path + " has no valid size (" + size + ") or offset (" + offset + ")");
             }
-            out.add(at, new Node(path, Kind.FILE, size, Math.max(offset, 0), unpacked, Optional.empty()));
+            out.add(
+                    at,
+                    new Node(
+                            path,
+                            Kind.FILE,
+                            size,
+                            Math.max(offset, 0),
+                            unpacked,
+                            Optional.empty(),
+                            Optional.ofNullable(sha256)));
         }
+    }
+
+    /**
+     * The SHA-256 of an {@code integrity} object ({@code {"algorithm": "SHA256", "hash": "hex", "blockSize": n,
+     * "blocks": [...]}}), or null when it is not one; the parser is left after the object.
+     */
+    private static String integrity(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        String algorithm = null;
+        String hash = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken v = p.nextToken();
+            if (key.equals("algorithm") && v == JsonToken.VALUE_STRING) {
+                algorithm = p.getText();
+            } else if (key.equals("hash") && v == JsonToken.VALUE_STRING) {
+                hash = p.getText();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return "SHA256".equals(algorithm) && hash != null && hash.matches("[0-9a-fA-F]{64}")
+                ? hash.toLowerCase(java.util.Locale.ROOT)
+                : null;
     }
 
     private static long parseOffset(String text, String path) throws FormatException {

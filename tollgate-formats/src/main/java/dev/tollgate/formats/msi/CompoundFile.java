@@ -199,6 +199,25 @@ public final class CompoundFile {
                 miniStream);
     }
 
+    /**
+     * Where the compound file's structure ends: after the last sector that the FAT marks as used (by a stream, the
+     * directory, the FAT itself or the DIFAT), the header being sector -1. Bytes after it belong to no stream, so no
+     * MSI signature covers them: the "GlueBall" trick (CVE-2020-1464) appends a payload there to a signed package.
+     * Free sectors at the end of the file count as outside too: they hold nothing that an installer reads.
+     */
+    public long structureEnd() {
+        int last = fat.length - 1;
+        while (last >= 0 && fat[last] == FREESECT) {
+            last--;
+        }
+        return Math.min(view.size(), (long) (last + 2) << sectorShift);
+    }
+
+    /** The whole file's bytes. */
+    public ByteView view() {
+        return view;
+    }
+
     public Node root() {
         return nodes.getFirst();
     }

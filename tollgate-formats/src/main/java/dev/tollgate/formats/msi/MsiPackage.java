@@ -138,6 +138,16 @@ public final class MsiPackage {
         return new MsiPackage(cfb, db, files, cabinets, actions);
     }
 
+    /**
+     * The bytes after the compound file's structure ({@link CompoundFile#structureEnd()}), which no stream holds and
+     * no signature covers; empty when there are none.
+     */
+    public Optional<ByteView> appendedData() throws FormatException {
+        long end = cfb.structureEnd();
+        ByteView v = cfb.view();
+        return end >= v.size() ? Optional.empty() : Optional.of(v.slice(end, v.size() - end, "MSI appended data"));
+    }
+
     public List<InstalledFile> files() {
         return files;
     }

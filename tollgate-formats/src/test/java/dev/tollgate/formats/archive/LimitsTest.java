@@ -64,7 +64,7 @@ class LimitsTest {
         assertThatThrownBy(() -> Limits.defaults().with("max-depth", "3"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unknown limit 'max-depth' (expected one of maxTotalBytes, maxEntryBytes, maxRatio, "
-                        + "bombMinimumBytes, maxEntries, maxDepth, maxNameLength, memoryThreshold)");
+                        + "bombMinimumBytes, maxEntries, maxDepth, maxNameLength, memoryThreshold, maxZstdWindow)");
     }
 
     @Test
