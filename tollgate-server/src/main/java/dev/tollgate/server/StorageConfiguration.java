@@ -11,6 +11,7 @@ import dev.tollgate.store.Migrations;
 import dev.tollgate.store.ProductRepository;
 import dev.tollgate.store.ReleaseRepository;
 import dev.tollgate.store.TokenRepository;
+import dev.tollgate.store.UserRepository;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -96,6 +97,11 @@ class StorageConfiguration {
     @Bean
     TokenRepository tokenRepository(DataSource dataSource) {
         return new TokenRepository(dataSource);
+    }
+
+    @Bean
+    UserRepository userRepository(DataSource dataSource) {
+        return new UserRepository(dataSource);
     }
 
     @Bean
