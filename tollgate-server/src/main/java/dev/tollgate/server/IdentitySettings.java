@@ -26,8 +26,8 @@ public record IdentitySettings(
         @DefaultValue("15m") Duration lockout,
         @DefaultValue("30") int addressFailures,
         @DefaultValue("15m") Duration addressWindow,
-        @DefaultValue("19456") int argon2MemoryKib,
-        @DefaultValue("2") int argon2Iterations) {
+        @DefaultValue("32768") int argon2MemoryKib,
+        @DefaultValue("3") int argon2Iterations) {
 
     public IdentitySettings {
         if (maxFailures < 1 || addressFailures < 1) {
