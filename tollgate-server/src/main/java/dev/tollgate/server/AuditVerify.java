@@ -22,6 +22,9 @@ public final class AuditVerify {
     private AuditVerify() {}
 
     public static void main(String[] args) {
+        // stdout is the verdict only: no connection pool chatter
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         System.exit(run(args));
     }
 

@@ -167,6 +167,17 @@ abstract class PeopleContractTests extends ContractTests {
         assertThat(decided.status()).as(decided.body()).isEqualTo(201);
         assertThat(decided.field("approval")).isEqualTo("approved");
         assertThat(auditActions()).contains("login.step-up", "release.approve");
+
+        // a release submitted with a token this person made is theirs: they cannot approve it either
+        var own = approver.postJson("/api/v1/tokens", "{\"name\": \"judy-ci\", \"role\": \"submitter\"}");
+        assertThat(own.status()).as(own.body()).isEqualTo(201);
+        String mine = accepted(http.upload(
+                own.field("token"), product, Optional.of("3.1"), Optional.of(Releases3cx.unsigned("orbit-3.1.zip"))));
+        awaitVetted(mine);
+        assertProblem(
+                approver.postJson("/api/v1/releases/" + mine + "/approvals", approve),
+                403,
+                "You submitted this release");
     }
 
     @Test
