@@ -17,6 +17,13 @@ final class Api {
 
     record CreateToken(String name, String role, Instant expiresAt) {}
 
+    record CreateUser(String username, String password, java.util.List<String> roles) {}
+
+    record UserCreated(String id, String username, java.util.List<String> roles, Instant createdAt) {}
+
+    /** A logged-in person: {@code csrfToken} goes in {@code X-CSRF-TOKEN} on their JSON and multipart requests. */
+    record Me(String username, java.util.List<String> roles, String csrfToken) {}
+
     record TokenCreated(String id, String token, String name, String role, Instant expiresAt) {}
 
     record CreateProduct(String vendor, String name, String vendorId, Long maxReleaseBytes) {}

@@ -80,7 +80,7 @@ final class ApiTokens {
             return Optional.empty();
         }
         tokens.touch(row.id(), now);
-        return Optional.of(new Caller(row.id(), row.name(), role.get()));
+        return Optional.of(Caller.token(row.id(), row.name(), role.get()));
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.tollgate.store.Ids;
 import dev.tollgate.store.ReleaseRepository;
 import dev.tollgate.store.ReleaseRow;
 import dev.tollgate.store.ReleaseStatus;
+import dev.tollgate.store.TokenRepository;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ final class Approvals {
 
     private final ReleaseRepository releases;
     private final ApprovalRepository approvals;
+    private final TokenRepository tokens;
     private final Releases reader;
     private final Audit audit;
     private final Clock clock;
@@ -35,12 +37,14 @@ final class Approvals {
     Approvals(
             ReleaseRepository releases,
             ApprovalRepository approvals,
+            TokenRepository tokens,
             Releases reader,
             Audit audit,
             Clock clock,
             TransactionTemplate transaction) {
         this.releases = releases;
         this.approvals = approvals;
+        this.tokens = tokens;
         this.reader = reader;
         this.audit = audit;
         this.clock = clock;
@@ -62,7 +66,7 @@ final class Approvals {
         String reason = Validation.text(request.reason(), "reason", 2000);
         return transaction.execute(status -> {
             ReleaseRow release = releases.lockForUpdate(id).orElseThrow();
-            if (release.submittedBy().equals(caller.actor())) {
+            if (release.submittedBy().equals(caller.actor()) || submittedWithTheirToken(release, caller)) {
                 throw ProblemException.forbidden("You submitted this release; someone else must decide it.");
             }
             List<ApprovalRow> earlier = approvals.forRelease(id);
@@ -95,6 +99,16 @@ final class Approvals {
             audit.record(caller.actor(), "release." + decision, "release:" + id, details);
             return new Outcome(row, after);
         });
+    }
+
+    /** A release submitted with an API token that this person created counts as their own submission. */
+    private boolean submittedWithTheirToken(ReleaseRow release, Caller caller) {
+        String submitter = release.submittedBy();
+        return caller.person()
+                && submitter.startsWith("token:")
+                && tokens.find(submitter.substring("token:".length()))
+                        .map(t -> t.createdBy().equals(caller.actor()))
+                        .orElse(false);
     }
 
     private static ApprovalState approvalAfter(ReleaseRow release, List<ApprovalRow> earlier, String decision) {

@@ -5,7 +5,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -67,10 +66,12 @@ final class BearerTokenFilter extends OncePerRequestFilter {
 
         private static final long serialVersionUID = 1L;
 
-        private final Caller caller;
+        private final transient Caller caller;
 
         CallerAuthentication(Caller caller) {
-            super(List.of(new SimpleGrantedAuthority("ROLE_" + caller.role().name())));
+            super(caller.roles().stream()
+                    .map(r -> new SimpleGrantedAuthority("ROLE_" + r.name()))
+                    .toList());
             this.caller = caller;
             setAuthenticated(true);
         }

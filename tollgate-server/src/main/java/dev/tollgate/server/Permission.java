@@ -5,6 +5,9 @@ import java.util.Locale;
 /** What a route lets its caller do; every route names one ({@link RequiresPermission}). */
 public enum Permission {
     TOKEN_CREATE,
+    USER_WRITE,
+    /** Who am I: every role has it. */
+    SELF_READ,
     PRODUCT_READ,
     PRODUCT_WRITE,
     RELEASE_READ,

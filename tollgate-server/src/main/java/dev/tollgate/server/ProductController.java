@@ -55,6 +55,7 @@ final class ProductController {
             consumes = {"application/x-pem-file", "application/pem-certificate-chain", "text/plain"})
     @ResponseStatus(HttpStatus.CREATED)
     @RequiresPermission(Permission.PRODUCT_WRITE)
+    @StepUp
     Api.TrustAnchorsAdded addTrustAnchors(@PathVariable String id, @RequestBody(required = false) String pem) {
         var added = products.addTrustAnchors(PermissionInterceptor.caller(), id, pem);
         return new Api.TrustAnchorsAdded(
@@ -75,6 +76,7 @@ final class ProductController {
             path = "/api/v1/products/{id}/policy",
             consumes = {"application/yaml", "application/x-yaml", "text/yaml", "text/plain"})
     @RequiresPermission(Permission.PRODUCT_WRITE)
+    @StepUp
     Api.PolicySet putPolicy(@PathVariable String id, @RequestBody(required = false) String yaml) {
         String sha256 = products.putPolicy(PermissionInterceptor.caller(), id, yaml);
         return new Api.PolicySet(id, sha256, java.time.Instant.now());

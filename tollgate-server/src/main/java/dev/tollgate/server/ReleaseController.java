@@ -108,6 +108,8 @@ final class ReleaseController {
 
     @PostMapping(path = "/api/v1/releases/{id}/approvals", consumes = MediaType.APPLICATION_JSON_VALUE)
     @RequiresPermission(Permission.RELEASE_DECIDE)
+    @PeopleOnly
+    @StepUp
     ResponseEntity<Api.Decided> decide(@PathVariable String id, @RequestBody Api.Decide request) {
         Approvals.Outcome outcome = approvals.decide(PermissionInterceptor.caller(), id, request);
         var d = outcome.decision();

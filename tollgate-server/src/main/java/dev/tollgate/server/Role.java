@@ -10,6 +10,7 @@ public enum Role {
     ADMIN(EnumSet.allOf(Permission.class)),
     /** Decides held and blocked releases. */
     APPROVER(EnumSet.of(
+            Permission.SELF_READ,
             Permission.PRODUCT_READ,
             Permission.RELEASE_READ,
             Permission.RELEASE_DECIDE,
@@ -17,11 +18,21 @@ public enum Role {
             Permission.ALERT_ACKNOWLEDGE)),
     /** Works the alerts. */
     ANALYST(EnumSet.of(
-            Permission.PRODUCT_READ, Permission.RELEASE_READ, Permission.ALERT_READ, Permission.ALERT_ACKNOWLEDGE)),
+            Permission.SELF_READ,
+            Permission.PRODUCT_READ,
+            Permission.RELEASE_READ,
+            Permission.ALERT_READ,
+            Permission.ALERT_ACKNOWLEDGE)),
     /** Reads everything, changes nothing. */
-    AUDITOR(EnumSet.of(Permission.PRODUCT_READ, Permission.RELEASE_READ, Permission.ALERT_READ, Permission.AUDIT_READ)),
+    AUDITOR(EnumSet.of(
+            Permission.SELF_READ,
+            Permission.PRODUCT_READ,
+            Permission.RELEASE_READ,
+            Permission.ALERT_READ,
+            Permission.AUDIT_READ)),
     /** A deployment pipeline: submits releases and reads their results. */
-    SUBMITTER(EnumSet.of(Permission.PRODUCT_READ, Permission.RELEASE_READ, Permission.RELEASE_SUBMIT));
+    SUBMITTER(EnumSet.of(
+            Permission.SELF_READ, Permission.PRODUCT_READ, Permission.RELEASE_READ, Permission.RELEASE_SUBMIT));
 
     private final Set<Permission> permissions;
 

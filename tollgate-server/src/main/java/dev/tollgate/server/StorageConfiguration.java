@@ -11,10 +11,12 @@ import dev.tollgate.store.Migrations;
 import dev.tollgate.store.ProductRepository;
 import dev.tollgate.store.ReleaseRepository;
 import dev.tollgate.store.TokenRepository;
+import dev.tollgate.store.UserRepository;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -30,6 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class StorageConfiguration {
 
     @Bean
+    @ConditionalOnMissingBean(Clock.class) // tests register a clock they can move
     Clock clock() {
         return Clock.systemUTC();
     }
@@ -96,6 +99,11 @@ class StorageConfiguration {
     @Bean
     TokenRepository tokenRepository(DataSource dataSource) {
         return new TokenRepository(dataSource);
+    }
+
+    @Bean
+    UserRepository userRepository(DataSource dataSource) {
+        return new UserRepository(dataSource);
     }
 
     @Bean

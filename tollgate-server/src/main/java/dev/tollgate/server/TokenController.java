@@ -22,6 +22,7 @@ final class TokenController {
     @PostMapping(path = "/api/v1/tokens", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     @RequiresPermission(Permission.TOKEN_CREATE)
+    @StepUp
     Api.TokenCreated create(@RequestBody Api.CreateToken request) {
         if (request == null) {
             throw ProblemException.badRequest("The request body is required: {\"name\": ..., \"role\": ...}.");

@@ -10,7 +10,7 @@ import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoCon
  * {@code ./tollgate serve}.
  */
 @SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class) // API tokens only: no default user
-@EnableConfigurationProperties(ServerSettings.class)
+@EnableConfigurationProperties({ServerSettings.class, IdentitySettings.class})
 public class TollgateServer {
 
     public static void main(String[] args) {

@@ -4,6 +4,7 @@ import jakarta.servlet.MultipartConfigElement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -25,14 +26,18 @@ class WebConfiguration implements WebMvcConfigurer {
     private static final int IN_MEMORY_PART_BYTES = 64 << 10;
 
     private final ServerSettings settings;
+    private final IdentitySettings identity;
+    private final Clock clock;
 
-    WebConfiguration(ServerSettings settings) {
+    WebConfiguration(ServerSettings settings, IdentitySettings identity, Clock clock) {
         this.settings = settings;
+        this.identity = identity;
+        this.clock = clock;
     }
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(new PermissionInterceptor(settings));
+        registry.addInterceptor(new PermissionInterceptor(settings, identity, clock));
     }
 
     @Bean

@@ -102,46 +102,42 @@ abstract class ContractTests {
         String first =
                 accepted(http.upload(submitter, product, Optional.of("1.0.0"), Optional.of(Releases3cx.clean())));
         awaitVetted(first);
-        String blocked =
-                accepted(http.upload(ADMIN, product, Optional.of("1.1.0"), Optional.of(Releases3cx.trojanized())));
+        Browser dora = person("dora", "submitter", "approver");
+        String blocked = accepted(dora.postMultipart(
+                "/api/v1/products/" + product + "/releases",
+                Http.Multipart.of(Optional.of("1.1.0"), Optional.of(Releases3cx.trojanized()))));
         assertThat(awaitVetted(blocked).path("verdict").asString()).isEqualTo("block");
 
         String approvals = "/api/v1/releases/" + blocked + "/approvals";
         String approve = "{\"decision\": \"approve\", \"reason\": \"vendor confirmed the build\"}";
-        assertProblem(http.postJson(ADMIN, approvals, approve), 403, "You submitted this release");
+        assertProblem(dora.postJson(approvals, approve), 403, "You submitted this release");
+        assertProblem(http.postJson(ADMIN, approvals, approve), 403, "API tokens may not");
+        assertProblem(http.postJson(token("robot", "approver"), approvals, approve), 403, "API tokens may not");
         assertProblem(http.postJson(submitter, approvals, approve), 403, "release:decide");
 
-        String alice = token("alice", "approver");
-        String bob = token("bob", "approver");
-        var one = http.postJson(alice, approvals, approve);
-        assertThat(one.status()).isEqualTo(201);
+        Browser alice = person("alice", "approver");
+        Browser bob = person("bob", "approver");
+        var one = alice.postJson(approvals, approve);
+        assertThat(one.status()).as(one.body()).isEqualTo(201);
         assertThat(one.field("approval")).isEqualTo("pending");
-        assertProblem(http.postJson(alice, approvals, approve), 403, "already decided");
-        var two = http.postJson(bob, approvals, approve);
+        assertProblem(alice.postJson(approvals, approve), 403, "already decided");
+        var two = bob.postJson(approvals, approve);
         assertThat(two.status()).isEqualTo(201);
         assertThat(two.field("approval")).isEqualTo("approved");
-        JsonNode release = http.get(alice, "/api/v1/releases/" + blocked).json();
+        JsonNode release = http.get(ADMIN, "/api/v1/releases/" + blocked).json();
         assertThat(release.path("approval").asString()).isEqualTo("approved");
         assertThat(release.path("approvals").size()).isEqualTo(2);
-        assertProblem(http.postJson(token("carol", "approver"), approvals, approve), 409, "already approved");
+        assertProblem(person("carol", "approver").postJson(approvals, approve), 409, "already approved");
     }
 
     @Test
     void aHoldIsApprovedByOneApproverAndARejectionRejects() {
-        String product = product("hold");
-        assertThat(http.put(
-                                ADMIN,
-                                "/api/v1/products/" + product + "/policy",
-                                "application/yaml",
-                                "severities:\n  signature.missing: high\n")
-                        .status())
-                .isEqualTo(200);
+        String product = heldProduct("hold");
         String held = accepted(
                 http.upload(ADMIN, product, Optional.of("2.0"), Optional.of(Releases3cx.unsigned("orbit-2.0.zip"))));
         assertThat(awaitVetted(held).path("verdict").asString()).isEqualTo("hold");
-        String approver = token("approver", "approver");
-        var decided = http.postJson(
-                approver,
+        Browser approver = person("approver", "approver");
+        var decided = approver.postJson(
                 "/api/v1/releases/" + held + "/approvals",
                 "{\"decision\": \"approve\", \"reason\": \"unsigned helper is known\"}");
         assertThat(decided.status()).isEqualTo(201);
@@ -150,16 +146,13 @@ abstract class ContractTests {
         String rejected = accepted(
                 http.upload(ADMIN, product, Optional.of("2.1"), Optional.of(Releases3cx.unsigned("orbit-2.1.zip"))));
         awaitVetted(rejected);
-        var no = http.postJson(
-                approver,
+        var no = approver.postJson(
                 "/api/v1/releases/" + rejected + "/approvals",
                 "{\"decision\": \"reject\", \"reason\": \"not expected\"}");
         assertThat(no.field("approval")).isEqualTo("rejected");
         assertProblem(
-                http.postJson(
-                        approver,
-                        "/api/v1/releases/" + rejected + "/approvals",
-                        "{\"decision\": \"maybe\", \"reason\": \"x\"}"),
+                approver.postJson(
+                        "/api/v1/releases/" + rejected + "/approvals", "{\"decision\": \"maybe\", \"reason\": \"x\"}"),
                 400,
                 "'decision'");
     }
@@ -382,6 +375,40 @@ abstract class ContractTests {
     }
 
     // helpers
+
+    static final String PASSWORD = "violet tractor quietly 42";
+
+    /** A new user with {@code roles}, logged in through the browser flow (enrolled on the way). */
+    Browser person(String name, String... roles) {
+        String username = user(name, roles);
+        return new Browser(server).logIn(username, PASSWORD);
+    }
+
+    /** A new user with {@code roles}; returns the username. */
+    String user(String name, String... roles) {
+        String username = name + "-" + Ids.next().substring(24);
+        String list = String.join("\", \"", roles);
+        var created = http.postJson(
+                ADMIN,
+                "/api/v1/users",
+                "{\"username\": \"" + username + "\", \"password\": \"" + PASSWORD + "\", \"roles\": [\"" + list
+                        + "\"]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return username;
+    }
+
+    /** A product whose policy holds an unsigned release. */
+    String heldProduct(String name) {
+        String product = product(name);
+        assertThat(http.put(
+                                ADMIN,
+                                "/api/v1/products/" + product + "/policy",
+                                "application/yaml",
+                                "severities:\n  signature.missing: high\n")
+                        .status())
+                .isEqualTo(200);
+        return product;
+    }
 
     String token(String name, String role) {
         var created =

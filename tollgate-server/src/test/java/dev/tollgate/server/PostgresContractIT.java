@@ -1,7 +1,7 @@
 package dev.tollgate.server;
 
 /** The contract tests on the local PostgreSQL, as production runs. */
-class PostgresContractIT extends ContractTests {
+class PostgresContractIT extends PeopleContractTests {
 
     @Override
     String databaseKind() {

@@ -16,11 +16,15 @@ final class TestServer implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     final Http http;
+    final TestClock clock;
+    final String base;
 
-    private TestServer(ConfigurableApplicationContext context) {
+    private TestServer(ConfigurableApplicationContext context, TestClock clock) {
         this.context = context;
+        this.clock = clock;
         int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-        this.http = new Http("http://127.0.0.1:" + port);
+        this.base = "http://127.0.0.1:" + port;
+        this.http = new Http(base);
     }
 
     /** A server on {@code data} and {@code database}, with {@code extra} properties over the test defaults. */
@@ -43,8 +47,11 @@ final class TestServer implements AutoCloseable {
         String[] args = properties.entrySet().stream()
                 .map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(TollgateServer.class).run(args);
-        return new TestServer(context);
+        TestClock clock = new TestClock();
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(TollgateServer.class)
+                .initializers(c -> c.getBeanFactory().registerSingleton("clock", clock))
+                .run(args);
+        return new TestServer(context, clock);
     }
 
     static TestServer start(Path data, TestDatabase database) {

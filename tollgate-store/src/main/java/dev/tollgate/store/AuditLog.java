@@ -91,6 +91,55 @@ public final class AuditLog {
         }
     }
 
+    /**
+     * Checks the whole chain and names the first entry that was changed, removed or reordered: an entry whose
+     * {@code seq} is not the next one (one before it was removed, or entries were reordered), whose {@code prev} is not
+     * the hash of the entry before it, or whose {@code hash} does not match its content (it was changed); and entries
+     * removed from the end, which {@code audit_head} still counts. Empty when the chain is intact.
+     */
+    public Optional<String> verify() {
+        String prev = GENESIS;
+        long expectedSeq = 1;
+        long after = 0;
+        while (true) {
+            Page<AuditEntry> page = page(after, 1000);
+            for (AuditEntry e : page.items()) {
+                if (e.seq() != expectedSeq) {
+                    return Optional.of("entry " + expectedSeq + " is missing or out of place: entry " + e.seq()
+                            + " follows entry " + (expectedSeq - 1) + " (removed or reordered)");
+                }
+                if (!e.prev().equals(prev)) {
+                    return Optional.of("entry " + e.seq() + " does not link to entry " + (e.seq() - 1)
+                            + ": its prev is not that entry's hash (an entry was removed, reordered or changed)");
+                }
+                String expected = hash(prev, e.seq(), e.at(), e.actor(), e.action(), e.subject(), e.detailsJson());
+                if (!e.hash().equals(expected)) {
+                    return Optional.of("entry " + e.seq() + " was changed: its content does not match its hash");
+                }
+                prev = e.hash();
+                expectedSeq++;
+                after = e.seq();
+            }
+            if (page.next().isEmpty()) {
+                break;
+            }
+        }
+        record Head(long seq, String hash) {}
+        Head head = jdbc.sql("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .query((rs, n) -> new Head(rs.getLong(1), rs.getString(2)))
+                .single();
+        if (head.seq() != expectedSeq - 1 || !head.hash().equals(prev)) {
+            return Optional.of("entries " + expectedSeq + " to " + head.seq()
+                    + " were removed from the end: the chain's head records " + head.seq() + " entries");
+        }
+        return Optional.empty();
+    }
+
+    /** The number of entries, for a report. */
+    public long count() {
+        return jdbc.sql("SELECT COUNT(*) FROM audit_log").query(Long.class).single();
+    }
+
     /** SHA-256 (lower-case hex) of the previous hash and the entry's fields, each on a line of its own. */
     public static String hash(
             String prev, long seq, Instant at, String actor, String action, String subject, String detailsJson) {

@@ -37,6 +37,14 @@ public final class TokenRepository {
                 .update();
     }
 
+    /** The token with this id, whatever its state. */
+    public Optional<TokenRow> find(String id) {
+        return jdbc.sql("SELECT * FROM api_tokens WHERE id = ?")
+                .param(id)
+                .query(TokenRepository::token)
+                .optional();
+    }
+
     /** The token with this hash, whatever its state: the caller checks expiry and revocation. */
     public Optional<TokenRow> findByHash(String tokenSha256) {
         return jdbc.sql("SELECT * FROM api_tokens WHERE token_sha256 = ?")
