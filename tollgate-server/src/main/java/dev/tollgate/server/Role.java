@@ -14,12 +14,23 @@ public enum Role {
             Permission.RELEASE_READ,
             Permission.RELEASE_DECIDE,
             Permission.ALERT_READ,
-            Permission.ALERT_ACKNOWLEDGE)),
+            Permission.ALERT_ACKNOWLEDGE,
+            Permission.INTEL_READ)),
     /** Works the alerts. */
     ANALYST(EnumSet.of(
-            Permission.PRODUCT_READ, Permission.RELEASE_READ, Permission.ALERT_READ, Permission.ALERT_ACKNOWLEDGE)),
+            Permission.PRODUCT_READ,
+            Permission.RELEASE_READ,
+            Permission.ALERT_READ,
+            Permission.ALERT_ACKNOWLEDGE,
+            Permission.INTEL_READ,
+            Permission.INTEL_IMPORT)),
     /** Reads everything, changes nothing. */
-    AUDITOR(EnumSet.of(Permission.PRODUCT_READ, Permission.RELEASE_READ, Permission.ALERT_READ, Permission.AUDIT_READ)),
+    AUDITOR(EnumSet.of(
+            Permission.PRODUCT_READ,
+            Permission.RELEASE_READ,
+            Permission.ALERT_READ,
+            Permission.AUDIT_READ,
+            Permission.INTEL_READ)),
     /** A deployment pipeline: submits releases and reads their results. */
     SUBMITTER(EnumSet.of(Permission.PRODUCT_READ, Permission.RELEASE_READ, Permission.RELEASE_SUBMIT));
 
