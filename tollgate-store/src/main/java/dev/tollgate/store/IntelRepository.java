@@ -40,6 +40,16 @@ public final class IntelRepository {
             JOIN release_files f ON f.id = d.release_file_id
             WHERE i.indicator_type = 'domain' AND %s""");
 
+    /** The indicator types each of {@link #HUNTS} matches, in the same order. */
+    private static final List<java.util.Set<String>> HUNT_TYPES = List.of(
+            java.util.Set.of("sha256"),
+            java.util.Set.of("sha1"),
+            java.util.Set.of("md5"),
+            java.util.Set.of("cert-sha256"),
+            java.util.Set.of("cert-serial"),
+            java.util.Set.of("url", "ip"),
+            java.util.Set.of("domain"));
+
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
 
@@ -120,12 +130,28 @@ public final class IntelRepository {
 
     /** Every stored file that an indicator first loaded by this feed matches (hashes, signer, URL, IP, domain). */
     public List<IntelHit> huntFeed(String feedId) {
-        return hunt("i.feed_id = ?", feedId);
+        // only the joins for the types this feed has: a feed of hashes need not touch the domain tables
+        java.util.Set<String> types = new java.util.HashSet<>(
+                jdbc.sql("SELECT DISTINCT indicator_type FROM intel_indicators WHERE feed_id = ?")
+                        .param(feedId)
+                        .query(String.class)
+                        .list());
+        List<IntelHit> hits = new ArrayList<>();
+        for (int i = 0; i < HUNTS.size(); i++) {
+            if (types.stream().anyMatch(HUNT_TYPES.get(i)::contains)) {
+                hits.addAll(hunt(HUNTS.get(i), "i.feed_id = ?", feedId));
+            }
+        }
+        return hits;
     }
 
     /** Every stored indicator that matches a file of this release. */
     public List<IntelHit> huntRelease(String releaseId) {
-        return hunt("f.release_id = ?", releaseId);
+        List<IntelHit> hits = new ArrayList<>();
+        for (String template : HUNTS) {
+            hits.addAll(hunt(template, "f.release_id = ?", releaseId));
+        }
+        return hits;
     }
 
     /** The IP network indicators ({@code a.b.c.d/n}) of a feed, or of all feeds when empty. */
@@ -176,23 +202,19 @@ public final class IntelRepository {
                 > 0;
     }
 
-    private List<IntelHit> hunt(String scope, String value) {
-        List<IntelHit> hits = new ArrayList<>();
-        for (String template : HUNTS) {
-            hits.addAll(jdbc.sql(template.formatted(scope))
-                    .param(value)
-                    .query((rs, n) -> new IntelHit(
-                            rs.getString("file_id"),
-                            rs.getString("release_id"),
-                            rs.getString("path"),
-                            rs.getLong("indicator_id"),
-                            rs.getString("indicator_type"),
-                            rs.getString("indicator_value"),
-                            rs.getString("feed_id"),
-                            rs.getString("observed")))
-                    .list());
-        }
-        return hits;
+    private List<IntelHit> hunt(String template, String scope, String value) {
+        return jdbc.sql(template.formatted(scope))
+                .param(value)
+                .query((rs, n) -> new IntelHit(
+                        rs.getString("file_id"),
+                        rs.getString("release_id"),
+                        rs.getString("path"),
+                        rs.getLong("indicator_id"),
+                        rs.getString("indicator_type"),
+                        rs.getString("indicator_value"),
+                        rs.getString("feed_id"),
+                        rs.getString("observed")))
+                .list();
     }
 
     private static String hashHunt(String type, String column) {
