@@ -2,10 +2,12 @@ package dev.tollgate.server;
 
 import dev.tollgate.store.AlertRow;
 import dev.tollgate.store.Page;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,8 +25,13 @@ final class AlertController {
     @GetMapping("/api/v1/alerts")
     @RequiresPermission(Permission.ALERT_READ)
     Api.ListPage<Api.Alert> list(
-            @RequestParam(required = false) String cursor, @RequestParam(required = false) Integer limit) {
-        Page<AlertRow> page = alerts.page(Validation.cursor(cursor), Validation.limit(limit));
+            @RequestParam(required = false) String code,
+            @RequestParam(required = false) String severity,
+            @RequestParam(required = false) String status,
+            @RequestParam(required = false) String cursor,
+            @RequestParam(required = false) Integer limit) {
+        Page<AlertRow> page = alerts.page(
+                Alerts.Filter.of(code, severity, status), Validation.cursor(cursor), Validation.limit(limit));
         return new Api.ListPage<>(
                 page.items().stream().map(AlertController::alert).toList(),
                 page.next().orElse(null));
@@ -33,8 +40,9 @@ final class AlertController {
     @PostMapping("/api/v1/alerts/{id}/acknowledgements")
     @ResponseStatus(HttpStatus.CREATED)
     @RequiresPermission(Permission.ALERT_ACKNOWLEDGE)
-    Api.Alert acknowledge(@PathVariable String id) {
-        return alert(alerts.acknowledge(PermissionInterceptor.caller(), id));
+    Api.Alert acknowledge(@PathVariable String id, @RequestBody(required = false) Api.Acknowledge request) {
+        return alert(alerts.acknowledge(
+                PermissionInterceptor.caller(), id, Optional.ofNullable(request).map(Api.Acknowledge::note)));
     }
 
     static Api.Alert alert(AlertRow a) {

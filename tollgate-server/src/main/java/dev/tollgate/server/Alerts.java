@@ -25,11 +25,43 @@ final class Alerts {
         this.transaction = transaction;
     }
 
+    /** What an alert list is narrowed to; every value checked against its closed set or form. */
+    record Filter(Optional<String> code, Optional<String> severity, Optional<String> status) {
+
+        private static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{0,99}");
+        private static final java.util.Set<String> SEVERITIES =
+                java.util.Set.of("critical", "high", "medium", "low", "info");
+        private static final java.util.Set<String> STATUSES = java.util.Set.of("open", "acknowledged");
+
+        static Filter of(String code, String severity, String status) {
+            if (code != null && !CODE.matcher(code).matches()) {
+                throw ProblemException.badRequest("The parameter 'code' must be an alert code such as intel.hash.");
+            }
+            if (severity != null && !SEVERITIES.contains(severity)) {
+                throw ProblemException.badRequest(
+                        "The parameter 'severity' must be one of critical, high, medium, low, info.");
+            }
+            if (status != null && !STATUSES.contains(status)) {
+                throw ProblemException.badRequest("The parameter 'status' must be open or acknowledged.");
+            }
+            return new Filter(Optional.ofNullable(code), Optional.ofNullable(severity), Optional.ofNullable(status));
+        }
+    }
+
     Page<AlertRow> page(Optional<String> before, int limit) {
         return alerts.page(before, limit);
     }
 
+    Page<AlertRow> page(Filter filter, Optional<String> before, int limit) {
+        return alerts.page(filter.code(), filter.severity(), filter.status(), before, limit);
+    }
+
     AlertRow acknowledge(Caller caller, String id) {
+        return acknowledge(caller, id, Optional.empty());
+    }
+
+    AlertRow acknowledge(Caller caller, String id, Optional<String> note) {
+        Optional<String> checked = note.map(n -> Validation.text(n, "note", 2000));
         String alertId = Validation.id(id, "alert");
         return transaction.execute(status -> {
             AlertRow alert = alerts.find(alertId).orElseThrow(() -> ProblemException.notFound("No alert has this id."));
@@ -37,7 +69,10 @@ final class Alerts {
                 throw ProblemException.conflict("The alert was already acknowledged by "
                         + alert.acknowledgedBy().orElse("someone") + ".");
             }
-            audit.record(caller.actor(), "alert.acknowledged", "alert:" + alertId, Map.of("code", alert.code()));
+            Map<String, Object> details = new java.util.LinkedHashMap<>();
+            details.put("code", alert.code());
+            checked.ifPresent(n -> details.put("note", n));
+            audit.record(caller.actor(), "alert.acknowledged", "alert:" + alertId, details);
             return alerts.find(alertId).orElseThrow();
         });
     }

@@ -60,6 +60,7 @@ final class AnalysisWorkers implements SmartLifecycle {
     private final ServerMetrics metrics;
     private final JsonMapper json;
     private final Clock clock;
+    private final List<JobHandler> handlers;
     private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Job> active = new ConcurrentHashMap<>();
     private final Object idle = new Object();
@@ -78,7 +79,8 @@ final class AnalysisWorkers implements SmartLifecycle {
             TransactionTemplate transaction,
             ServerMetrics metrics,
             JsonMapper json,
-            Clock clock) {
+            Clock clock,
+            List<JobHandler> handlers) {
         this.settings = settings;
         this.queue = queue;
         this.releases = releases;
@@ -90,6 +92,7 @@ final class AnalysisWorkers implements SmartLifecycle {
         this.metrics = metrics;
         this.json = json;
         this.clock = clock;
+        this.handlers = List.copyOf(handlers);
     }
 
     @Override
@@ -199,6 +202,12 @@ final class AnalysisWorkers implements SmartLifecycle {
 
     private void run(Job job) {
         if (!job.kind().equals(ReleaseIntake.JOB_KIND)) {
+            for (JobHandler handler : handlers) {
+                if (handler.handles(job.kind())) {
+                    handler.run(job);
+                    return;
+                }
+            }
             queue.fail(job, "unknown job kind " + job.kind());
             LOG.warn("job {}: unknown kind {}; failed", job.id(), job.kind());
             return;
@@ -238,6 +247,8 @@ final class AnalysisWorkers implements SmartLifecycle {
                 details.put("node", node);
                 details.put("attempt", job.attempts());
                 audit.record(Audit.SYSTEM, "release.vetted", "release:" + release.id(), details);
+                // the stored intel in force is matched against the new facts as a job of its own (RetroHunt)
+                queue.enqueue(RetroHunt.RELEASE_KIND, release.id(), settings.maxAttempts());
                 return true;
             });
             if (Boolean.TRUE.equals(stored)) {

@@ -104,4 +104,25 @@ final class Api {
             String message,
             String acknowledgedBy,
             Instant acknowledgedAt) {}
+
+    /** {@code alreadyKnown}: indicators of the feed that were stored before (not loaded again, not hunted again). */
+    record FeedImported(String id, int loaded, int skipped, int alreadyKnown, String format) {}
+
+    record Feed(
+            String id,
+            String name,
+            String format,
+            String sha256,
+            int loaded,
+            int skipped,
+            int alreadyKnown,
+            String createdBy,
+            Instant createdAt) {}
+
+    record Acknowledge(String note) {}
+
+    record CreateWebhook(String url, String secret, String format) {}
+
+    /** A webhook as shown: never its secret. */
+    record Webhook(String id, String url, String format, String createdBy, Instant createdAt) {}
 }

@@ -15,7 +15,10 @@ public enum Permission {
     RELEASE_DECIDE,
     ALERT_READ,
     ALERT_ACKNOWLEDGE,
-    AUDIT_READ;
+    AUDIT_READ,
+    INTEL_READ,
+    INTEL_IMPORT,
+    WEBHOOK_WRITE;
 
     /** {@code release:decide}, as problems and the OpenAPI document name it. */
     public String label() {

@@ -15,21 +15,25 @@ public enum Role {
             Permission.RELEASE_READ,
             Permission.RELEASE_DECIDE,
             Permission.ALERT_READ,
-            Permission.ALERT_ACKNOWLEDGE)),
+            Permission.ALERT_ACKNOWLEDGE,
+            Permission.INTEL_READ)),
     /** Works the alerts. */
     ANALYST(EnumSet.of(
             Permission.SELF_READ,
             Permission.PRODUCT_READ,
             Permission.RELEASE_READ,
             Permission.ALERT_READ,
-            Permission.ALERT_ACKNOWLEDGE)),
+            Permission.ALERT_ACKNOWLEDGE,
+            Permission.INTEL_READ,
+            Permission.INTEL_IMPORT)),
     /** Reads everything, changes nothing. */
     AUDITOR(EnumSet.of(
             Permission.SELF_READ,
             Permission.PRODUCT_READ,
             Permission.RELEASE_READ,
             Permission.ALERT_READ,
-            Permission.AUDIT_READ)),
+            Permission.AUDIT_READ,
+            Permission.INTEL_READ)),
     /** A deployment pipeline: submits releases and reads their results. */
     SUBMITTER(EnumSet.of(
             Permission.SELF_READ, Permission.PRODUCT_READ, Permission.RELEASE_READ, Permission.RELEASE_SUBMIT));

@@ -53,6 +53,22 @@ final class ServerMetrics {
                 .increment();
     }
 
+    /** Alerts raised by one retro-hunt job. */
+    void retroHuntHits(int alerts) {
+        Counter.builder("tollgate.retrohunt.hits")
+                .description("Alerts raised by retro-hunts (one per release file and indicator)")
+                .register(registry)
+                .increment(alerts);
+    }
+
+    void webhookDelivery(boolean delivered) {
+        Counter.builder("tollgate.webhook.deliveries")
+                .description("Webhook delivery attempts, by outcome")
+                .tag("outcome", delivered ? "delivered" : "failed")
+                .register(registry)
+                .increment();
+    }
+
     void retried() {
         retried.increment();
     }

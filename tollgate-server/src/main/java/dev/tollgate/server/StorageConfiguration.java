@@ -6,12 +6,14 @@ import dev.tollgate.store.AlertRepository;
 import dev.tollgate.store.ApprovalRepository;
 import dev.tollgate.store.AuditLog;
 import dev.tollgate.store.BlobStore;
+import dev.tollgate.store.IntelRepository;
 import dev.tollgate.store.JobQueue;
 import dev.tollgate.store.Migrations;
 import dev.tollgate.store.ProductRepository;
 import dev.tollgate.store.ReleaseRepository;
 import dev.tollgate.store.TokenRepository;
 import dev.tollgate.store.UserRepository;
+import dev.tollgate.store.WebhookRepository;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -109,6 +111,16 @@ class StorageConfiguration {
     @Bean
     AlertRepository alertRepository(DataSource dataSource) {
         return new AlertRepository(dataSource);
+    }
+
+    @Bean
+    IntelRepository intelRepository(DataSource dataSource) {
+        return new IntelRepository(dataSource);
+    }
+
+    @Bean
+    WebhookRepository webhookRepository(DataSource dataSource) {
+        return new WebhookRepository(dataSource);
     }
 
     @Bean

@@ -73,4 +73,21 @@ class ArchitectureTest {
                 .because("one class adapts the engine to the server: vetting, deciding, the stored vetting")
                 .check(SERVER);
     }
+
+    @Test
+    void onlyIntelFeedReaderCallsTheIntelModule() {
+        classes()
+                .that()
+                .resideInAPackage("dev.tollgate.server")
+                .and()
+                .areNotNestedClasses()
+                .and()
+                .doNotHaveSimpleName("IntelFeedReader")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideOutsideOfPackage("dev.tollgate.intel..")
+                .because("one class adapts the intel module to the server: reading feeds, matching IP networks;"
+                        + " the retro-hunt itself is SQL over stored facts")
+                .check(SERVER);
+    }
 }

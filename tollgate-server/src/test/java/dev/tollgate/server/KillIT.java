@@ -71,7 +71,7 @@ class KillIT {
                 assertThat(awaitVetted(api.http, release).path("verdict").asString())
                         .isEqualTo("hold");
                 int attempts = JdbcClient.create(api.bean(DataSource.class))
-                        .sql("SELECT attempts FROM jobs WHERE payload = ?")
+                        .sql("SELECT attempts FROM jobs WHERE payload = ? AND kind = 'vet-release'")
                         .param(release)
                         .query(Integer.class)
                         .single();
@@ -106,7 +106,7 @@ class KillIT {
                 stopping.close();
             }
             JdbcClient jdbc = JdbcClient.create(api.bean(DataSource.class));
-            assertThat(jdbc.sql("SELECT state FROM jobs WHERE payload = ?")
+            assertThat(jdbc.sql("SELECT state FROM jobs WHERE payload = ? AND kind = 'vet-release'")
                             .param(release)
                             .query(String.class)
                             .single())
@@ -115,7 +115,7 @@ class KillIT {
             try (TestServer next = TestServer.start(data, database, Map.of("tollgate.role", "worker"))) {
                 assertThat(next.http.get(null, "/actuator/health").status()).isEqualTo(200);
                 awaitVetted(api.http, release);
-                assertThat(jdbc.sql("SELECT attempts FROM jobs WHERE payload = ?")
+                assertThat(jdbc.sql("SELECT attempts FROM jobs WHERE payload = ? AND kind = 'vet-release'")
                                 .param(release)
                                 .query(Integer.class)
                                 .single())

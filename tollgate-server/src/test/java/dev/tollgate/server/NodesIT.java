@@ -123,7 +123,7 @@ class NodesIT {
             assertThat(vettings).hasSize(releases.size());
             assertThat(vettings.values()).containsOnly(1);
             List<Integer> attempts = JdbcClient.create(a.bean(DataSource.class))
-                    .sql("SELECT attempts FROM jobs")
+                    .sql("SELECT attempts FROM jobs WHERE kind = 'vet-release'")
                     .query(Integer.class)
                     .list();
             assertThat(attempts).hasSize(releases.size()).containsOnly(1);

@@ -256,6 +256,9 @@ abstract class PeopleContractTests extends ContractTests {
         t.put("POST /api/v1/tokens", EnumSet.of(Role.ADMIN));
         t.put("POST /api/v1/users", EnumSet.of(Role.ADMIN));
         t.put("GET /api/v1/me", EnumSet.allOf(Role.class));
+        t.put("POST /api/v1/intel", EnumSet.of(Role.ADMIN, Role.ANALYST));
+        t.put("GET /api/v1/intel/feeds", readers);
+        t.put("POST /api/v1/webhooks", EnumSet.of(Role.ADMIN));
         for (String page : List.of(
                 "GET /",
                 "GET /login",

@@ -57,6 +57,48 @@ public final class AlertRepository {
         return Page.of(rows, limit, AlertRow::id);
     }
 
+    /**
+     * Alerts newest first, before the cursor, with only those of this code, severity and status when given (values
+     * are bound, never spliced into the SQL).
+     */
+    public Page<AlertRow> page(
+            Optional<String> code,
+            Optional<String> severity,
+            Optional<String> status,
+            Optional<String> before,
+            int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM alerts WHERE 1 = 1");
+        List<Object> params = new java.util.ArrayList<>();
+        code.ifPresent(c -> {
+            sql.append(" AND code = ?");
+            params.add(c);
+        });
+        severity.ifPresent(s -> {
+            sql.append(" AND severity = ?");
+            params.add(s);
+        });
+        status.ifPresent(s -> {
+            sql.append(" AND status = ?");
+            params.add(s);
+        });
+        before.ifPresent(b -> {
+            sql.append(" AND id < ?");
+            params.add(b);
+        });
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        params.add(limit + 1);
+        List<AlertRow> rows = jdbc.sql(sql.toString())
+                .params(params)
+                .query(AlertRepository::alert)
+                .list();
+        return Page.of(rows, limit, AlertRow::id);
+    }
+
+    /** Removes an alert inserted in the caller's transaction that turned out to be a duplicate. */
+    public void delete(String id) {
+        jdbc.sql("DELETE FROM alerts WHERE id = ?").param(id).update();
+    }
+
     /** Acknowledges an open alert; false when it was already acknowledged (or does not exist). */
     public boolean acknowledge(String id, String actor, Instant at) {
         return jdbc.sql("""

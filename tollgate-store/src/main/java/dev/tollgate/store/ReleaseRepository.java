@@ -139,6 +139,7 @@ public final class ReleaseRepository {
                 VALUES (?, ?, ?, ?, ?, ?, ?)""", findings);
         List<Object[]> files = new ArrayList<>();
         List<Object[]> indicators = new ArrayList<>();
+        List<Object[]> domains = new ArrayList<>();
         for (FileFacts f : outcome.files()) {
             String fileId = Ids.next();
             files.add(new Object[] {
@@ -155,6 +156,9 @@ public final class ReleaseRepository {
             });
             for (FileFacts.Indicator indicator : f.indicators()) {
                 indicators.add(new Object[] {fileId, indicator.type(), truncate(indicator.value(), 2048)});
+                for (String domain : DomainSuffixes.of(indicator.type(), indicator.value())) {
+                    domains.add(new Object[] {fileId, domain, truncate(indicator.value(), 2048)});
+                }
             }
         }
         batchUpdate("""
@@ -164,6 +168,38 @@ public final class ReleaseRepository {
         batchUpdate(
                 "INSERT INTO release_file_indicators (release_file_id, indicator_type, indicator_value) VALUES (?, ?, ?)",
                 indicators);
+        batchUpdate("INSERT INTO release_file_domains (release_file_id, domain, observed) VALUES (?, ?, ?)", domains);
+    }
+
+    /**
+     * Adds a finding to a vetted release after the fact (a retro-hunt hit), after its others; an allowed release goes
+     * to {@code hold} and an approved one back to {@code pending}, so it stops being the baseline of the next diff.
+     * Joins the caller's transaction. Returns whether the release was put back to hold.
+     */
+    public boolean addFindingAndHold(String id, FindingRow finding) {
+        int next = jdbc.sql("SELECT COALESCE(MAX(ordinal), -1) + 1 FROM release_findings WHERE release_id = ?")
+                .param(id)
+                .query(Integer.class)
+                .single();
+        jdbc.sql("""
+                        INSERT INTO release_findings (release_id, ordinal, code, severity, path, message, evidence_json)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)""")
+                .params(
+                        id,
+                        next,
+                        finding.code(),
+                        finding.severity(),
+                        finding.path(),
+                        finding.message(),
+                        finding.evidenceJson())
+                .update();
+        int held = jdbc.sql("UPDATE releases SET verdict = 'hold' WHERE id = ? AND verdict = 'allow'")
+                .param(id)
+                .update();
+        int pending = jdbc.sql("UPDATE releases SET approval = 'pending' WHERE id = ? AND approval = 'approved'")
+                .param(id)
+                .update();
+        return held + pending > 0;
     }
 
     public void setApproval(String id, ApprovalState approval) {
@@ -235,6 +271,9 @@ public final class ReleaseRepository {
     }
 
     private void deleteFacts(String releaseId) {
+        jdbc.sql("""
+                        DELETE FROM release_file_domains WHERE release_file_id IN
+                            (SELECT id FROM release_files WHERE release_id = ?)""").param(releaseId).update();
         jdbc.sql("""
                         DELETE FROM release_file_indicators WHERE release_file_id IN
                             (SELECT id FROM release_files WHERE release_id = ?)""").param(releaseId).update();
