@@ -9,18 +9,14 @@ import dev.tollgate.model.FileChange;
 import dev.tollgate.model.FileRecord;
 import dev.tollgate.model.Finding;
 import dev.tollgate.model.NetworkIndicators;
-import dev.tollgate.model.PeSummary;
 import dev.tollgate.model.Report;
-import dev.tollgate.model.SectionInfo;
 import dev.tollgate.model.SignatureInfo;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -201,7 +197,7 @@ final class JsonReportWriter implements ReportWriter {
             JsonOutput.writeStrings(g, "referencedFiles", file.referencedFiles());
         }
         if (file.pe().isPresent()) {
-            writePe(g, file.pe().get());
+            RecordCodec.writePe(g, file.pe().get(), false);
         }
         if (!file.npmPackages().isEmpty()) {
             JsonOutput.writeNpmPackages(g, file.npmPackages());
@@ -240,36 +236,6 @@ final class JsonReportWriter implements ReportWriter {
         JsonOutput.writeStrings(g, "urls", indicators.urls());
         JsonOutput.writeStrings(g, "domains", indicators.domains());
         JsonOutput.writeStrings(g, "ips", indicators.ips());
-        g.writeEndObject();
-    }
-
-    private static void writePe(JsonGenerator g, PeSummary pe) throws IOException {
-        g.writeObjectFieldStart("pe");
-        g.writeStringField("machine", pe.machine());
-        g.writeBooleanField("pe32Plus", pe.pe32Plus());
-        g.writeBooleanField("dll", pe.dll());
-        g.writeNumberField("timeDateStamp", pe.timeDateStamp());
-        g.writeArrayFieldStart("sections");
-        for (SectionInfo s : pe.sections()) {
-            g.writeStartObject();
-            g.writeStringField("name", s.name());
-            g.writeNumberField("virtualSize", s.virtualSize());
-            g.writeNumberField("rawSize", s.rawSize());
-            g.writeStringField("characteristics", "0x" + HexFormat.of().toHexDigits((int) s.characteristics()));
-            g.writeBooleanField("executable", s.executable());
-            g.writeFieldName("entropy");
-            JsonOutput.writeRounded(g, s.entropy());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        JsonOutput.writeStrings(g, "imports", pe.imports());
-        JsonOutput.writeStrings(g, "exports", pe.exports());
-        g.writeObjectFieldStart("version");
-        for (Map.Entry<String, String> e : new TreeMap<>(pe.version()).entrySet()) {
-            g.writeStringField(e.getKey(), e.getValue());
-        }
-        g.writeEndObject();
-        g.writeNumberField("overlaySize", pe.overlaySize());
         g.writeEndObject();
     }
 

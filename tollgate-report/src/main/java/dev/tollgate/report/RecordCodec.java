@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -328,38 +329,55 @@ public final class RecordCodec {
         JsonOutput.writeStrings(g, "ips", r.indicators().ips());
         g.writeEndObject();
         if (r.pe().isPresent()) {
-            PeSummary pe = r.pe().get();
-            g.writeObjectFieldStart("pe");
-            g.writeStringField("machine", pe.machine());
-            g.writeBooleanField("pe32Plus", pe.pe32Plus());
-            g.writeBooleanField("dll", pe.dll());
-            g.writeNumberField("timeDateStamp", pe.timeDateStamp());
-            g.writeArrayFieldStart("sections");
-            for (SectionInfo s : pe.sections()) {
-                g.writeStartObject();
-                g.writeStringField("name", s.name());
-                g.writeNumberField("virtualSize", s.virtualSize());
-                g.writeNumberField("rawSize", s.rawSize());
-                g.writeNumberField("characteristics", s.characteristics());
-                g.writeBooleanField("executable", s.executable());
-                g.writeNumberField("entropy", s.entropy());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            JsonOutput.writeStrings(g, "imports", pe.imports());
-            JsonOutput.writeStrings(g, "exports", pe.exports());
-            g.writeObjectFieldStart("version");
-            for (Map.Entry<String, String> e : new TreeMap<>(pe.version()).entrySet()) {
-                g.writeStringField(e.getKey(), e.getValue());
-            }
-            g.writeEndObject();
-            g.writeNumberField("overlaySize", pe.overlaySize());
-            g.writeEndObject();
+            writePe(g, r.pe().get(), true);
         } else {
             g.writeNullField("pe");
         }
         JsonOutput.writeStrings(g, "referencedFiles", r.referencedFiles());
         JsonOutput.writeNpmPackages(g, r.npmPackages());
+        g.writeEndObject();
+    }
+
+    /**
+     * The {@code pe} object of a record: in the lossless form (section characteristics as a number, entropies at full
+     * precision), or as the JSON report shows it (characteristics as {@code 0x} hex, entropies rounded). One writer,
+     * so that the two forms keep the same fields in the same order.
+     */
+    static void writePe(JsonGenerator g, PeSummary pe, boolean lossless) throws IOException {
+        g.writeObjectFieldStart("pe");
+        g.writeStringField("machine", pe.machine());
+        g.writeBooleanField("pe32Plus", pe.pe32Plus());
+        g.writeBooleanField("dll", pe.dll());
+        g.writeNumberField("timeDateStamp", pe.timeDateStamp());
+        g.writeArrayFieldStart("sections");
+        for (SectionInfo s : pe.sections()) {
+            g.writeStartObject();
+            g.writeStringField("name", s.name());
+            g.writeNumberField("virtualSize", s.virtualSize());
+            g.writeNumberField("rawSize", s.rawSize());
+            if (lossless) {
+                g.writeNumberField("characteristics", s.characteristics());
+            } else {
+                g.writeStringField("characteristics", "0x" + HexFormat.of().toHexDigits((int) s.characteristics()));
+            }
+            g.writeBooleanField("executable", s.executable());
+            if (lossless) {
+                g.writeNumberField("entropy", s.entropy());
+            } else {
+                g.writeFieldName("entropy");
+                JsonOutput.writeRounded(g, s.entropy());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        JsonOutput.writeStrings(g, "imports", pe.imports());
+        JsonOutput.writeStrings(g, "exports", pe.exports());
+        g.writeObjectFieldStart("version");
+        for (Map.Entry<String, String> e : new TreeMap<>(pe.version()).entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeNumberField("overlaySize", pe.overlaySize());
         g.writeEndObject();
     }
 
