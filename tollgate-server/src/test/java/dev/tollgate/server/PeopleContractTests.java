@@ -306,7 +306,7 @@ abstract class PeopleContractTests extends ContractTests {
                 if (content.isObject() && !content.isEmpty()) {
                     contentType = content.propertyNames().iterator().next();
                 }
-                if (route.equals("POST /api/v1/products/{id}/releases")) {
+                if (route.equals("POST /api/v1/products/{id}/releases") || route.equals("POST /api/v1/intel")) {
                     contentType = "multipart/form-data"; // read from the request, so the document names no body
                 }
                 String concrete = path.getKey().replaceAll("\\{[^}]+}", Ids.next());
