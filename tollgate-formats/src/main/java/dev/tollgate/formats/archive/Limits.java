@@ -53,28 +53,6 @@ public record Limits(
     /** The default zstd window limit: 2 GiB, what {@code zstd --long=31} declares, the largest zstd writes. */
     public static final long DEFAULT_MAX_ZSTD_WINDOW = 2 * GIB;
 
-    /** The limits with {@link #DEFAULT_MAX_ZSTD_WINDOW}. */
-    public Limits(
-            long maxTotalBytes,
-            long maxEntryBytes,
-            long maxRatio,
-            long bombMinimumBytes,
-            int maxEntries,
-            int maxDepth,
-            int maxNameLength,
-            long memoryThreshold) {
-        this(
-                maxTotalBytes,
-                maxEntryBytes,
-                maxRatio,
-                bombMinimumBytes,
-                maxEntries,
-                maxDepth,
-                maxNameLength,
-                memoryThreshold,
-                DEFAULT_MAX_ZSTD_WINDOW);
-    }
-
     /**
      * 8 GiB in total, 4 GiB per entry, ratio 200 above 32 MiB, 100,000 entries, depth 8, names of 4096 chars, zstd
      * windows up to 2 GiB.

@@ -21,7 +21,17 @@ class LimitsTest {
                 .with("maxNameLength", "1024")
                 .with("memoryThreshold", "8MiB");
 
-        assertThat(l).isEqualTo(new Limits(20L << 30, 512L << 20, 1000, 64L << 20, 250_000, 12, 1024, 8L << 20));
+        assertThat(l)
+                .isEqualTo(new Limits(
+                        20L << 30,
+                        512L << 20,
+                        1000,
+                        64L << 20,
+                        250_000,
+                        12,
+                        1024,
+                        8L << 20,
+                        Limits.DEFAULT_MAX_ZSTD_WINDOW));
     }
 
     @Test

@@ -14,7 +14,8 @@ import java.nio.file.Path;
  */
 class UnpackerFuzzTest {
 
-    private static final Limits SMALL = new Limits(16L << 20, 4L << 20, 200, 1L << 20, 1000, 4, 1024, 1L << 20);
+    private static final Limits SMALL =
+            new Limits(16L << 20, 4L << 20, 200, 1L << 20, 1000, 4, 1024, 1L << 20, Limits.DEFAULT_MAX_ZSTD_WINDOW);
 
     @FuzzTest(maxDuration = "60s")
     void unpack(FuzzedDataProvider in) {
