@@ -22,11 +22,4 @@ public record Vetting(String toolVersion, List<FileRecord> files, List<Finding> 
         findings = List.copyOf(findings);
         Objects.requireNonNull(diff, "diff");
     }
-
-    /** This vetting with {@code more} findings after its own, as a retro-hunt adds what a new indicator hits. */
-    public Vetting withMoreFindings(List<Finding> more) {
-        List<Finding> all = new java.util.ArrayList<>(findings);
-        all.addAll(more);
-        return new Vetting(toolVersion, files, all, diff);
-    }
 }
